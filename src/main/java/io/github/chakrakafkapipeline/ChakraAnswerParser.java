@@ -1,0 +1,89 @@
+package io.github.chakrakafkapipeline;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads a ChakraHQ list answer ({@code {"_data": [...], "_meta": {...}, "_errors": [...]}}) into its messages, oldest
+ * first. The whole answer must be valid JSON: a broken one is rejected as a whole rather than half-read, so that
+ * nothing is published from it. Strict JSON on purpose: a trailing comma, as in the documentation's own example, can
+ * also be the sign of a truncated answer, and a lenient read could then publish a partial list as if it were whole.
+ */
+public class ChakraAnswerParser {
+
+    private static final int ERROR_SNIPPET_CHARS = 120;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public List<ReceivedMessage> parse(String answer) throws MalformedAnswerException {
+        if (answer == null || answer.isBlank()) {
+            throw new MalformedAnswerException("the answer is empty; expected a JSON object with a _data array");
+        }
+        List<ReceivedMessage> messages = null;
+        try (JsonParser parser = mapper.createParser(answer)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedAnswerException("the answer is not a JSON object: " + snippet(answer));
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("_data".equals(field)) {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new MalformedAnswerException("_data is not an array but " + describe(value));
+                    }
+                    messages = readElements(parser, answer);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new MalformedAnswerException("the answer has content after its JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw new MalformedAnswerException("the answer is not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+        } catch (IOException e) {
+            throw new MalformedAnswerException("the answer could not be read: " + e.getMessage(), e);
+        }
+        if (messages == null) {
+            throw new MalformedAnswerException("the answer has no _data field: " + snippet(answer));
+        }
+        // The API answers newest first; Kafka consumers get each chat in timestamp order. The sort is stable.
+        messages.sort(Comparator.comparingLong(ReceivedMessage::timestamp));
+        return messages;
+    }
+
+    private List<ReceivedMessage> readElements(JsonParser parser, String answer) throws IOException {
+        List<ReceivedMessage> elements = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            int start = (int) parser.currentTokenLocation().getCharOffset();
+            JsonNode element = mapper.readTree(parser);
+            int end = (int) parser.currentLocation().getCharOffset();
+            elements.add(new ReceivedMessage(element, answer.substring(start, end)));
+        }
+        return elements;
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case VALUE_NULL -> "null";
+            case VALUE_STRING -> "a string";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> "a number";
+        };
+    }
+
+    private static String snippet(String answer) {
+        String flat = answer.strip().replaceAll("\\s+", " ");
+        return flat.length() <= ERROR_SNIPPET_CHARS ? flat : flat.substring(0, ERROR_SNIPPET_CHARS) + "…";
+    }
+}

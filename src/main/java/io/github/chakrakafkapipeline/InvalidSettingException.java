@@ -1,0 +1,13 @@
+package io.github.chakrakafkapipeline;
+
+/** A setting that is missing or cannot be used; the message names it and says what to do. */
+public class InvalidSettingException extends RuntimeException {
+
+    public InvalidSettingException(String key, String problem) {
+        super("Invalid setting " + envName(key) + " (" + key + " in config/application.properties): " + problem);
+    }
+
+    static String envName(String key) {
+        return key.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.chakrakafkapipeline;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.quartz.CronExpression;
+
+/**
+ * The settings the routes cannot check for themselves, validated once at start-up so that a bad value stops the
+ * service with one line naming it, instead of failing on every poll.
+ */
+public final class PipelineSettings {
+
+    private static final Pattern PHONE_NUMBER = Pattern.compile("\\d{6,15}");
+    private static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_-]+");
+
+    private final List<String> chatIds;
+    private final List<String> phoneNumbers;
+
+    private PipelineSettings(List<String> chatIds, List<String> phoneNumbers) {
+        this.chatIds = chatIds;
+        this.phoneNumbers = phoneNumbers;
+    }
+
+    /** Reads and checks the settings; {@code lookup} returns a key's resolved value, or null when it is unset. */
+    public static PipelineSettings load(Function<String, String> lookup) {
+        String token = lookup.apply("chakra.api.token");
+        if (token == null || token.isBlank()) {
+            throw new InvalidSettingException("chakra.api.token",
+                    "it is required and has no default; set it to the access token of a ChakraHQ API key");
+        }
+        requireHttpUrl("chakra.api.base.url", lookup.apply("chakra.api.base.url"));
+        String cron = lookup.apply("pipeline.poll.cron");
+        if (cron == null || !CronExpression.isValidExpression(cron)) {
+            throw new InvalidSettingException("pipeline.poll.cron",
+                    "'" + cron + "' is not a Quartz cron expression; once a minute is '0 * * * * ?'");
+        }
+        List<String> topics = Arrays.asList(
+                required(lookup, "pipeline.topic.inbound"), required(lookup, "pipeline.topic.outbound"),
+                required(lookup, "pipeline.topic.dead-letter"), required(lookup, "pipeline.dedup.topic"));
+        if (topics.stream().distinct().count() != topics.size()) {
+            throw new InvalidSettingException("pipeline.topic.inbound",
+                    "the inbound, outbound, dead-letter and dedup topics must be four different topics, not " + topics);
+        }
+        required(lookup, "kafka.bootstrap.servers");
+        List<String> chatIds = list(lookup, "chakra.chat.ids", CHAT_ID, "a chat id (letters, digits, '-' or '_')");
+        List<String> phoneNumbers = list(lookup, "chakra.phone.numbers", PHONE_NUMBER,
+                "a phone number with country code, digits only, no '+' (e.g. 919901258433)");
+        return new PipelineSettings(chatIds, phoneNumbers);
+    }
+
+    public List<String> chatIds() {
+        return chatIds;
+    }
+
+    public List<String> phoneNumbers() {
+        return phoneNumbers;
+    }
+
+    private static String required(Function<String, String> lookup, String key) {
+        String value = lookup.apply(key);
+        if (value == null || value.isBlank()) {
+            throw new InvalidSettingException(key, "it must not be empty");
+        }
+        return value.trim();
+    }
+
+    private static void requireHttpUrl(String key, String value) {
+        try {
+            URI uri = URI.create(value == null ? "" : value.trim());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below, with what a good value looks like
+        }
+        throw new InvalidSettingException(key, "'" + value + "' is not an http(s) URL such as https://api.chakrahq.com");
+    }
+
+    private static List<String> list(Function<String, String> lookup, String key, Pattern valid, String what) {
+        String value = lookup.apply(key);
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        for (String item : items) {
+            if (!valid.matcher(item).matches()) {
+                throw new InvalidSettingException(key, "'" + item + "' is not " + what);
+            }
+        }
+        return items;
+    }
+}

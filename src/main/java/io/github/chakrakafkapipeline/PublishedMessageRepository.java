@@ -1,0 +1,188 @@
+package io.github.chakrakafkapipeline;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dedup state: which messages already reached Kafka, kept in a compacted Kafka topic so that the service itself
+ * stays stateless and a restart publishes nothing again.
+ * <p>
+ * Used by the idempotent consumer in eager mode: {@link #add} claims a key before publishing, so two polls that
+ * return the same message at once cannot both publish it; {@link #confirm}, called only once Kafka acknowledged the
+ * message, records it; {@link #remove} releases the claim of a message that failed, so the next poll tries again.
+ * Nothing is recorded that did not reach Kafka. A crash between the acknowledgement and the record can only cause a
+ * duplicate of that in-flight message, never a loss.
+ * <p>
+ * Camel's KafkaIdempotentRepository is not used because it records a key when it is claimed (so a crash before the
+ * publish loses the message), keeps only a bounded LRU cache, and starts with a partial state when loading is slow.
+ */
+public class PublishedMessageRepository extends ServiceSupport implements IdempotentRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishedMessageRepository.class);
+    private static final String RECORDED = "published";
+
+    private final String topic;
+    private final Map<String, Object> kafkaConfig;
+    private final Duration loadTimeout;
+
+    private final Set<String> published = ConcurrentHashMap.newKeySet();
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    private Producer<String, String> producer;
+
+    public PublishedMessageRepository(String topic, Map<String, Object> kafkaConfig, Duration loadTimeout) {
+        this.topic = topic;
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
+        this.loadTimeout = loadTimeout;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        long started = System.nanoTime();
+        createTopicIfMissing();
+        load();
+        producer = new KafkaProducer<>(producerConfig());
+        LOG.info("Loaded {} published message ids from topic {} in {} ms", published.size(), topic,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    @Override
+    protected void doStop() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(30)); // waits for the last records to be acknowledged
+            producer = null;
+        }
+        published.clear();
+        claimed.clear();
+    }
+
+    @Override
+    public boolean add(String key) {
+        if (published.contains(key) || !claimed.add(key)) {
+            return false;
+        }
+        // confirm() adds to published before it releases the claim, so this second look closes the race with it
+        if (published.contains(key)) {
+            claimed.remove(key);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean contains(String key) {
+        return published.contains(key) || claimed.contains(key);
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        published.add(key);
+        claimed.remove(key);
+        producer.send(new ProducerRecord<>(topic, key, RECORDED), (metadata, error) -> {
+            if (error != null) {
+                LOG.warn("Message {} reached Kafka but could not be recorded in topic {} ({}); "
+                        + "after a restart it may be published once more", key, topic, error.getMessage());
+            }
+        });
+        return true;
+    }
+
+    @Override
+    public boolean remove(String key) {
+        return claimed.remove(key);
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException(
+                "The published-message record is not cleared by the pipeline; delete topic " + topic + " instead");
+    }
+
+    /** How many published messages are remembered. */
+    public int size() {
+        return published.size();
+    }
+
+    private void createTopicIfMissing() throws InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(kafkaConfig)) {
+            NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            admin.createTopics(List.of(compacted)).all().get(loadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Created compacted topic {} to record published messages", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("Cannot create the dedup topic " + topic + " on Kafka at "
+                        + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage()
+                        + "; check KAFKA_BOOTSTRAP_SERVERS, or create the topic with cleanup.policy=compact", e);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + " did not answer within " + loadTimeout.toMillis() + " ms; check KAFKA_BOOTSTRAP_SERVERS", e);
+        }
+    }
+
+    /** Reads the whole topic, up to the end it had when loading started, or refuses to start. */
+    private void load() {
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        long deadline = System.nanoTime() + loadTimeout.toNanos();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, loadTimeout).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, loadTimeout);
+            while (partitions.stream().anyMatch(p -> consumer.position(p, loadTimeout) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read the dedup topic " + topic + " within "
+                            + loadTimeout.toMillis() + " ms; refusing to start, as it would publish duplicates. "
+                            + "Raise PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.key() != null) {
+                        published.add(record.key());
+                    }
+                }
+            }
+        }
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        return config;
+    }
+}

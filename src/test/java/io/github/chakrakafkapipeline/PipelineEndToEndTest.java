@@ -1,0 +1,248 @@
+package io.github.chakrakafkapipeline;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
+import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
+import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
+import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.chakrakafkapipeline.testsupport.ChakraStub;
+import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import com.github.tomakehurst.wiremock.matching.UrlPattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole path, with a real broker and ChakraHQ over real HTTP: what lands on the topics, and how often. */
+class PipelineEndToEndTest {
+
+    private static final String TOKEN = "e2e-token-7f3c9a1d5b8e2f4a6c0d9b3e7a1f5c8d";
+    private static final String CHAT_A = "4abc74ba-dfd8-423e-8ef5-fdf3ebbbd487";
+    private static final String CHAT_B = "1965c0e9-9e81-4c35-a79c-b6fe90757fd2";
+    private static final String PHONE = "919901258433";
+    private static final String INBOUND = "chakra.messages.inbound";
+    private static final String OUTBOUND = "chakra.messages.outbound";
+    private static final String DEAD_LETTER = "chakra.messages.dead-letter";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EmbeddedKafka kafka;
+    private ChakraStub chakra;
+
+    /** The fixture answers: chat A's two outbound messages; the phone's three messages, all of chat B. */
+    private List<JsonNode> chatA;
+    private List<JsonNode> phone;
+
+    @BeforeEach
+    void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        chakra = new ChakraStub(TOKEN);
+        chatA = elements(fixture("chat-messages-response.json"));
+        phone = elements(fixture("phone-messages-response.json"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        chakra.close();
+        kafka.close();
+    }
+
+    @Test
+    void publishes_each_message_once_to_its_direction_topic_across_both_endpoints_and_polls() throws Exception {
+        chakra.answerChat(CHAT_A, fixture("chat-messages-response.json"));
+        // chat B's own endpoint returns the same messages as the phone endpoint, one of them twice
+        chakra.answerChat(CHAT_B, answer(texts(phone.get(0), phone.get(1), phone.get(0), phone.get(2))));
+        chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
+
+        Map<String, String> settings = settings(CHAT_A + "," + CHAT_B, PHONE);
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(3, settings);
+        }
+
+        List<ConsumerRecord<String, String>> outbound = readAll(kafka.bootstrapServers(), OUTBOUND);
+        List<ConsumerRecord<String, String>> inbound = readAll(kafka.bootstrapServers(), INBOUND);
+        assertEquals(List.of(), readAll(kafka.bootstrapServers(), DEAD_LETTER));
+        assertEquals(4, outbound.size(), "2 outbound of chat A + 2 outbound of chat B, each once: " + outbound);
+        assertEquals(1, inbound.size(), "the one inbound message of chat B, once: " + inbound);
+
+        Map<String, JsonNode> sent = new HashMap<>();
+        for (JsonNode message : concat(chatA, phone)) {
+            sent.put(message.get("externalId").asText(), message);
+        }
+        for (ConsumerRecord<String, String> record : concat(outbound, inbound)) {
+            String externalId = header(record, "chakra.externalId");
+            JsonNode original = sent.get(externalId);
+            assertEquals(original, JSON.readTree(record.value()), "value is the message as the API returned it");
+            assertEquals(original.get("chat").asText(), record.key(), "key is the chat id");
+            assertEquals(original.get("direction").asText(), header(record, "chakra.direction"));
+            String endpoint = header(record, "chakra.sourceEndpoint");
+            String target = header(record, "chakra.polledTarget");
+            assertTrue(endpoint.equals("chat-messages") && List.of(CHAT_A, CHAT_B).contains(target)
+                    || endpoint.equals("phone-messages") && target.equals(PHONE), endpoint + " " + target);
+        }
+        assertEquals("INBOUND", header(inbound.get(0), "chakra.direction"));
+
+        chakra.server().verify(moreThanOrExactly(3), postRequestedFor(urlPathEqualTo(ChakraStub.PHONE_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withHeader("Content-Type", equalTo("application/json")));
+    }
+
+    @Test
+    void publishes_each_chat_in_timestamp_order_although_the_api_answers_newest_first() throws Exception {
+        chakra.answerChat(CHAT_A, fixture("chat-messages-response.json"));
+        chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
+
+        Map<String, String> settings = settings(CHAT_A, PHONE);
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(1, settings);
+        }
+
+        List<ConsumerRecord<String, String>> outbound = readAll(kafka.bootstrapServers(), OUTBOUND);
+        for (String chat : List.of(CHAT_A, CHAT_B)) {
+            List<Long> timestamps = outbound.stream().filter(r -> chat.equals(r.key()))
+                    .map(r -> json(r.value()).get("timestamp").asLong()).toList();
+            assertEquals(2, timestamps.size());
+            assertEquals(timestamps.stream().sorted().toList(), timestamps, "chat " + chat + " in timestamp order");
+        }
+    }
+
+    @Test
+    void a_restart_against_the_same_kafka_publishes_only_what_is_new() throws Exception {
+        chakra.answerChat(CHAT_A, fixture("chat-messages-response.json"));
+        chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
+        Map<String, String> settings = settings(CHAT_A, PHONE);
+
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(1, settings);
+        }
+        assertEquals(4, readAll(kafka.bootstrapServers(), OUTBOUND).size());
+
+        // after the restart chat A has one new message, and an old one whose deliveryStatus changed
+        JsonNode newer = chatA.get(0).deepCopy();
+        ((ObjectNode) newer)
+                .put("externalId", "wamid.NEW-AFTER-RESTART").put("timestamp", 1762277999000L);
+        JsonNode read = chatA.get(1).deepCopy();
+        ((ObjectNode) read).put("deliveryStatus", "READ");
+        chakra.answerChat(CHAT_A, answer(texts(newer, chatA.get(0), read)));
+
+        chakra.server().resetRequests();
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(2, settings);
+        }
+        List<ConsumerRecord<String, String>> outbound = readAll(kafka.bootstrapServers(), OUTBOUND);
+        assertEquals(5, outbound.size(), "only the new message was published after the restart: " + outbound);
+        assertEquals(1, outbound.stream()
+                .filter(r -> "wamid.NEW-AFTER-RESTART".equals(header(r, "chakra.externalId"))).count());
+        assertEquals(1, readAll(kafka.bootstrapServers(), INBOUND).size());
+    }
+
+    @Test
+    void sends_what_cannot_be_published_to_the_dead_letter_topic_with_a_reason_and_publishes_the_rest() throws Exception {
+        JsonNode noExternalId = chatA.get(0).deepCopy();
+        ((ObjectNode) noExternalId).remove("externalId");
+        JsonNode sideways = chatA.get(0).deepCopy();
+        ((ObjectNode) sideways)
+                .put("externalId", "wamid.SIDEWAYS").put("direction", "SIDEWAYS");
+        List<String> elements = new ArrayList<>(texts(chatA.get(0)));
+        elements.add("\"not a message\"");
+        elements.add(JSON.writeValueAsString(noExternalId));
+        elements.add(JSON.writeValueAsString(sideways));
+        elements.addAll(texts(chatA.get(1)));
+        chakra.answerChat(CHAT_A, answer(elements));
+
+        Map<String, String> settings = settings(CHAT_A, "");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(3, settings);
+        }
+
+        assertEquals(2, readAll(kafka.bootstrapServers(), OUTBOUND).size(), "the two good messages");
+        List<ConsumerRecord<String, String>> deadLetters = readAll(kafka.bootstrapServers(), DEAD_LETTER);
+        Map<String, String> reasons = new HashMap<>();
+        deadLetters.forEach(r -> reasons.put(r.value(), header(r, "chakra.deadLetterReason")));
+        assertEquals(3, deadLetters.size(), "each bad element once, not once per poll: " + reasons);
+        assertEquals("element of _data is not a JSON object", reasons.get("\"not a message\""));
+        assertEquals("message has no externalId", reasons.get(JSON.writeValueAsString(noExternalId)));
+        assertEquals("message direction 'SIDEWAYS' is neither INBOUND nor OUTBOUND",
+                reasons.get(JSON.writeValueAsString(sideways)));
+        deadLetters.forEach(r -> assertEquals(CHAT_A, header(r, "chakra.polledTarget")));
+    }
+
+    private Map<String, String> settings(String chatIds, String phoneNumbers) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("chakra.api.base.url", chakra.baseUrl());
+        settings.put("chakra.api.token", TOKEN);
+        settings.put("chakra.chat.ids", chatIds);
+        settings.put("chakra.phone.numbers", phoneNumbers);
+        settings.put("pipeline.poll.cron", "0/1 * * * * ?");
+        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        return settings;
+    }
+
+    /**
+     * Waits until every target has been polled this many times and the last of those polls is complete: a poll never
+     * starts before the previous one ended, so the first request of the next poll proves it.
+     */
+    private void awaitPolls(int polls, Map<String, String> settings) {
+        int chats = count(settings.get("chakra.chat.ids"));
+        int phones = count(settings.get("chakra.phone.numbers"));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                requests(urlPathMatching("/v1/ext/chat/.*/message")) >= polls * chats + (chats > 0 ? 1 : 0)
+                && requests(urlPathEqualTo(ChakraStub.PHONE_PATH)) >= polls * phones + (phones > 0 ? 1 : 0));
+    }
+
+    private static int count(String commaSeparated) {
+        return commaSeparated.isEmpty() ? 0 : commaSeparated.split(",").length;
+    }
+
+    private int requests(UrlPattern url) {
+        return chakra.server().countRequestsMatching(postRequestedFor(url).build()).getCount();
+    }
+
+    private static List<JsonNode> elements(String answer) throws Exception {
+        List<JsonNode> elements = new ArrayList<>();
+        JSON.readTree(answer).get("_data").forEach(elements::add);
+        return elements;
+    }
+
+    private static List<String> texts(JsonNode... elements) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode element : elements) {
+            texts.add(element.toString());
+        }
+        return texts;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError("Not JSON: " + text, e);
+        }
+    }
+
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... lists) {
+        List<T> all = new ArrayList<>();
+        for (List<T> list : lists) {
+            all.addAll(list);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,413 @@
+package io.github.chakrakafkapipeline.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A ChakraHQ sandbox over real HTTP (JDK {@link HttpServer} + Jackson), for the offline demo and tests. It serves the
+ * two endpoints the pipeline polls, shaped like the answers in {@code /work/shared/fixtures}, with conversations that
+ * keep moving: every ~2 seconds a chat gets a new message and outbound messages advance SENT → DELIVERED → READ.
+ * Both endpoints read the same store, so they return the same messages for the same chat (the overlap the pipeline
+ * deduplicates). Test code only; it never ships in the production jar.
+ */
+public final class ChakraSandbox implements AutoCloseable {
+
+    static final String CHAT_MESSAGES_PATH = "/v1/ext/chat/%s/message";
+    static final String PHONE_MESSAGES_PATH = "/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number";
+
+    private static final Pattern CHAT_MESSAGES = Pattern.compile("/v1/ext/chat/([^/]+)/message");
+    private static final int MAX_MESSAGES_PER_CHAT = 50;
+    private static final long TICK_MILLIS = 2_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Customer question and the business's reply; a chat alternates between the two halves. */
+    private static final String[][] EXCHANGES = {
+            {"Hi, is my order shipped yet?", "Yes! It left our warehouse this morning."},
+            {"Can I change my delivery address?", "Sure, please share the new address here."},
+            {"What time do you open tomorrow?", "We open at 9 am, see you then."},
+            {"The payment failed twice", "Sorry about that, I have sent you a new payment link."},
+            {"Do you have this in size M?", "Size M is back in stock, shall I reserve one?"},
+            {"Thanks a lot!", "You're welcome, have a great day!"},
+            {"How do I return an item?", "Reply RETURN with your order number and we'll pick it up."},
+            {"Is cash on delivery available?", "Yes, COD is available for orders under 5000."},
+            {"hello", "Hello I am an AI Bot. How can i help you"},
+            {"Can I talk to a person?", "Connecting you to an agent, one moment please."},
+    };
+
+    private final String token;
+    private final HttpServer server;
+    private final ExecutorService httpThreads;
+    private final ScheduledExecutorService ticker;
+    private final AtomicLong requestsServed = new AtomicLong();
+
+    // ids shared by every message, as in the fixtures (one team, one WhatsApp plugin, one bot process, one agent)
+    private final String team = uuid();
+    private final String plugin = uuid();
+    private final String process = uuid();
+    private final String agentUser = uuid();
+
+    // all mutable state below is guarded by 'this'
+    private final Random random = new Random();
+    private final List<Chat> chats = new ArrayList<>();
+    private final Map<String, Chat> chatsById = new LinkedHashMap<>();
+    private final Map<String, Chat> chatsByPhone = new LinkedHashMap<>();
+    private final Set<String> issuedExternalIds = new HashSet<>();
+
+    private ChakraSandbox(int port, String token, int chatCount) throws IOException {
+        this.token = token;
+        synchronized (this) {
+            long start = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
+            for (int i = 0; i < chatCount; i++) {
+                Chat chat = new Chat(uuid(), newPhoneNumber(), uuid());
+                chats.add(chat);
+                chatsById.put(chat.id, chat);
+                chatsByPhone.put(chat.phone, chat);
+                // a short history: a few messages spread over the last ten minutes, all read by now
+                int history = 3 + random.nextInt(3);
+                long at = start + random.nextInt(60_000);
+                for (int m = 0; m < history; m++) {
+                    at += 20_000 + random.nextInt(70_000);
+                    Message message = addMessage(chat, at);
+                    if (message.direction.equals("OUTBOUND")) {
+                        message.deliveryStatus = "READ";
+                        message.updatedAt = at + 5_000;
+                    }
+                }
+            }
+        }
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 0);
+        this.httpThreads = Executors.newFixedThreadPool(4, daemon("chakra-sandbox-http"));
+        server.setExecutor(httpThreads);
+        server.createContext("/", this::handle);
+        server.start();
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("chakra-sandbox-ticker"));
+        ticker.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a sandbox on 127.0.0.1 ({@code port} 0 picks a free port) that accepts only {@code Bearer <token>}. */
+    public static ChakraSandbox start(int port, String token, int chats) {
+        if (chats < 1) {
+            throw new IllegalArgumentException("chats must be at least 1");
+        }
+        try {
+            return new ChakraSandbox(port, token, chats);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the ChakraHQ sandbox on port " + port, e);
+        }
+    }
+
+    /** E.g. {@code http://127.0.0.1:54321}, without a trailing slash. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public synchronized List<String> chatIds() {
+        return chats.stream().map(c -> c.id).toList();
+    }
+
+    /** The customer phone number of each chat, in the order of {@link #chatIds()}: country code, digits only. */
+    public synchronized List<String> phoneNumbers() {
+        return chats.stream().map(c -> c.phone).toList();
+    }
+
+    /** How many HTTP requests were answered, whatever their status. */
+    public long requestsServed() {
+        return requestsServed.get();
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        server.stop(0);
+        httpThreads.shutdownNow();
+    }
+
+    // ---- HTTP ----
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Answer answer;
+            try {
+                answer = answer(exchange);
+            } catch (RuntimeException e) {
+                answer = Answer.error(500, "Internal error");
+            }
+            byte[] bytes = JSON.writeValueAsBytes(answer.envelope);
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            exchange.sendResponseHeaders(answer.status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } finally {
+            requestsServed.incrementAndGet();
+        }
+    }
+
+    private Answer answer(HttpExchange exchange) throws IOException {
+        if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return Answer.error(401, "Unauthorized");
+        }
+        String path = exchange.getRequestURI().getPath();
+        Matcher chatPath = CHAT_MESSAGES.matcher(path);
+        boolean phonePath = path.equals(PHONE_MESSAGES_PATH);
+        if (!chatPath.matches() && !phonePath) {
+            return Answer.error(404, "Not found: " + path);
+        }
+        if (!exchange.getRequestMethod().equals("POST")) {
+            return Answer.error(405, "Method not allowed");
+        }
+        JsonNode body = readJsonObject(exchange.getRequestBody());
+        if (body == null) {
+            return Answer.error(400, "Request body must be a JSON object");
+        }
+        if (chatPath.matches()) {
+            // the body ({} in the docs) may carry paging; the sandbox always answers the newest messages
+            synchronized (this) {
+                Chat chat = chatsById.get(chatPath.group(1));
+                return chat == null ? Answer.error(404, "Chat not found") : Answer.ok(render(chat, false));
+            }
+        }
+        JsonNode phone = body.get("customerPhoneNumber");
+        if (phone == null || !phone.isTextual() || !phone.asText().matches("\\d{6,15}")) {
+            return Answer.error(400, "customerPhoneNumber must be the country code and number, digits only");
+        }
+        synchronized (this) {
+            // a customer the team never talked to simply has no messages
+            Chat chat = chatsByPhone.get(phone.asText());
+            return Answer.ok(chat == null ? JSON.createArrayNode() : render(chat, true));
+        }
+    }
+
+    /** The body parsed as a JSON object, or null when it is empty, malformed or not an object. */
+    private static JsonNode readJsonObject(InputStream in) {
+        try {
+            JsonNode node = JSON.readTree(in.readAllBytes());
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private record Answer(int status, ObjectNode envelope) {
+        static Answer ok(ArrayNode data) {
+            ObjectNode envelope = JSON.createObjectNode();
+            envelope.set("_data", data);
+            envelope.putObject("_meta");
+            envelope.putArray("_errors");
+            return new Answer(200, envelope);
+        }
+
+        static Answer error(int status, String error) {
+            ObjectNode envelope = JSON.createObjectNode();
+            envelope.putNull("_data");
+            envelope.putObject("_meta");
+            envelope.putArray("_errors").add(error);
+            return new Answer(status, envelope);
+        }
+    }
+
+    // ---- the changing data ----
+
+    /** One scheduler step: delivery receipts for earlier outbound messages, then a new message in a random chat. */
+    private synchronized void tick() {
+        try {
+            long now = System.currentTimeMillis();
+            for (Chat chat : chats) {
+                for (Message message : chat.messages) {
+                    // each receipt arrives on a later tick, so a message is seen SENT, then DELIVERED, then READ
+                    if (message.direction.equals("OUTBOUND") && !message.deliveryStatus.equals("READ")
+                            && random.nextBoolean()) {
+                        message.deliveryStatus = message.deliveryStatus.equals("SENT") ? "DELIVERED" : "READ";
+                        message.updatedAt = now;
+                    }
+                }
+            }
+            addMessage(chats.get(random.nextInt(chats.size())), now);
+        } catch (RuntimeException e) {
+            // an exception would silently cancel the schedule; a sandbox must keep ticking
+        }
+    }
+
+    /** Adds the chat's next message at {@code at}: the customer asks, then the business answers, and so on. */
+    private Message addMessage(Chat chat, long at) {
+        boolean inbound = chat.messages.isEmpty() || chat.messages.getLast().direction.equals("OUTBOUND");
+        if (inbound) {
+            chat.exchange = EXCHANGES[random.nextInt(EXCHANGES.length)];
+        }
+        long last = chat.messages.isEmpty() ? 0 : chat.messages.getLast().timestamp;
+        // WhatsApp stamps inbound messages in whole seconds; timestamps stay strictly increasing within a chat
+        long timestamp = Math.max(last + 1, inbound ? at / 1000 * 1000 : at - 1 - random.nextInt(10));
+        Message message = new Message(uuid(), newExternalId(chat.phone, inbound),
+                inbound ? "INBOUND" : "OUTBOUND", chat.exchange[inbound ? 0 : 1], timestamp,
+                Math.max(at, timestamp + 1));
+        message.deliveryStatus = inbound ? "DELIVERED" : "SENT";
+        chat.messages.addLast(message);
+        while (chat.messages.size() > MAX_MESSAGES_PER_CHAT) {
+            chat.messages.removeFirst();
+        }
+        return message;
+    }
+
+    /** The chat's messages newest first; the phone endpoint adds the fields only it returns. */
+    private ArrayNode render(Chat chat, boolean phoneEndpoint) {
+        ArrayNode data = JSON.createArrayNode();
+        for (Iterator<Message> it = chat.messages.descendingIterator(); it.hasNext(); ) {
+            Message m = it.next();
+            boolean inbound = m.direction.equals("INBOUND");
+            ObjectNode json = data.addObject();
+            json.put("id", m.id);
+            json.put("chat", chat.id);
+            json.put("plugin", plugin);
+            json.put("externalId", m.externalId);
+            json.put("provider", "WHATSAPP");
+            json.put("dataType", "text");
+            if (inbound) {
+                json.putObject("body").put("body", m.text);
+            } else {
+                json.putObject("body").putObject("text").put("body", m.text);
+            }
+            json.put("text", m.text);
+            json.putArray("attachments");
+            json.put("deliveryStatus", m.deliveryStatus);
+            json.put("direction", m.direction);
+            json.putNull("procedure");
+            json.put("process", process);
+            json.putNull("campaign");
+            json.putNull("inReplyTo");
+            json.put("timestamp", m.timestamp);
+            json.putNull("source");
+            json.put("createdAt", m.createdAt);
+            json.put("updatedAt", m.updatedAt);
+            if (phoneEndpoint) {
+                json.put("team", team);
+                json.put("contact", chat.contact);
+                // as in the fixture: an agent sent the outbound messages, the customer's have no user
+                if (inbound) {
+                    json.putNull("user");
+                    json.putObject("context");
+                } else {
+                    json.put("user", agentUser);
+                    json.putNull("context");
+                }
+                json.putNull("adhocAgent");
+                json.putNull("errorContext");
+            }
+        }
+        return data;
+    }
+
+    /** An Indian mobile number like the fixtures': 91, then ten digits starting with 6-9; unique in this sandbox. */
+    private String newPhoneNumber() {
+        String phone;
+        do {
+            phone = "91" + (6 + random.nextInt(4)) + String.format("%09d", random.nextInt(1_000_000_000));
+        } while (chatsByPhone.containsKey(phone));
+        return phone;
+    }
+
+    /**
+     * A WhatsApp message id built the way the fixtures' are: base64 of a small binary record holding the customer's
+     * phone number and a random hex id (18 characters for messages the business sent, 20 for the customer's).
+     */
+    private String newExternalId(String phone, boolean inbound) {
+        StringBuilder hex = new StringBuilder();
+        int length = inbound ? 20 : 18;
+        while (hex.length() < length) {
+            hex.append(Character.toUpperCase(Character.forDigit(random.nextInt(16), 16)));
+        }
+        byte[] phoneBytes = phone.getBytes(StandardCharsets.US_ASCII);
+        byte[] hexBytes = hex.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] record = new byte[3 + phoneBytes.length + 6 + hexBytes.length + 1];
+        int i = 0;
+        record[i++] = 0x1c;
+        record[i++] = 0x18;
+        record[i++] = (byte) phoneBytes.length;
+        for (byte b : phoneBytes) {
+            record[i++] = b;
+        }
+        for (int b : new int[] {0x15, 0x02, 0x00, inbound ? 0x12 : 0x11, 0x18, length}) {
+            record[i++] = (byte) b;
+        }
+        for (byte b : hexBytes) {
+            record[i++] = b;
+        }
+        String id = "wamid." + Base64.getEncoder().encodeToString(record); // last byte stays 0, as in WhatsApp's
+        // 72+ random bits make a clash practically impossible, but the pipeline's dedup relies on uniqueness
+        return issuedExternalIds.add(id) ? id : newExternalId(phone, inbound);
+    }
+
+    private static String uuid() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static final class Chat {
+        final String id;
+        final String phone;
+        final String contact;
+        final Deque<Message> messages = new ArrayDeque<>(); // oldest first
+        String[] exchange; // the question the customer asked last, and its answer
+
+        Chat(String id, String phone, String contact) {
+            this.id = id;
+            this.phone = phone;
+            this.contact = contact;
+        }
+    }
+
+    private static final class Message {
+        final String id;
+        final String externalId;
+        final String direction;
+        final String text;
+        final long timestamp;
+        final long createdAt;
+        String deliveryStatus;
+        long updatedAt;
+
+        Message(String id, String externalId, String direction, String text, long timestamp, long createdAt) {
+            this.id = id;
+            this.externalId = externalId;
+            this.direction = direction;
+            this.text = text;
+            this.timestamp = timestamp;
+            this.createdAt = createdAt;
+            this.updatedAt = createdAt;
+        }
+    }
+}

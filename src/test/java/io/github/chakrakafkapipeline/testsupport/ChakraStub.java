@@ -1,0 +1,87 @@
+package io.github.chakrakafkapipeline.testsupport;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+
+/** A ChakraHQ stand-in over real HTTP (WireMock) that answers only requests carrying the expected bearer token. */
+public final class ChakraStub implements AutoCloseable {
+
+    public static final String PHONE_PATH = "/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number";
+
+    private final WireMockServer server;
+    private final String token;
+
+    public ChakraStub(String token) {
+        this.token = token;
+        this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+    }
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    public WireMockServer server() {
+        return server;
+    }
+
+    public void answerChat(String chatId, String answer) {
+        answerChat(chatId, okJson(answer));
+    }
+
+    public void answerChat(String chatId, ResponseDefinitionBuilder response) {
+        server.stubFor(post(urlPathEqualTo("/v1/ext/chat/" + chatId + "/message"))
+                .withHeader("Authorization", equalTo("Bearer " + token))
+                .willReturn(response));
+    }
+
+    public void answerPhone(String phoneNumber, String answer) {
+        answerPhone(phoneNumber, okJson(answer));
+    }
+
+    public void answerPhone(String phoneNumber, ResponseDefinitionBuilder response) {
+        server.stubFor(post(urlPathEqualTo(PHONE_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + token))
+                .withRequestBody(equalToJson("{\"customerPhoneNumber\": \"" + phoneNumber + "\"}"))
+                .willReturn(response));
+    }
+
+    public static ResponseDefinitionBuilder okJson(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    /** A fixture file from src/test/resources/fixtures, as text. */
+    public static String fixture(String name) {
+        try (InputStream in = ChakraStub.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("No fixture " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An answer in ChakraHQ's envelope whose _data holds the given JSON elements, in the given order. */
+    public static String answer(List<String> elements) {
+        return "{\"_data\": [" + String.join(",", elements) + "], \"_meta\": {}, \"_errors\": []}";
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.chakrakafkapipeline.testsupport;
+
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+
+/**
+ * A real single-node KRaft Kafka broker in this JVM, from Kafka's own test kit. Used by the tests and by the offline
+ * demo; it is test code and never part of the production jar.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    public static EmbeddedKafka start() {
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
+                    new TestKitNodes.Builder()
+                            .setCombined(true)
+                            .setNumBrokerNodes(1)
+                            .setNumControllerNodes(1)
+                            .build())
+                    .setConfigProp("auto.create.topics.enable", "true")
+                    .setConfigProp("num.partitions", "3")
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the embedded Kafka broker", e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}
