@@ -1,7 +1,7 @@
 package io.github.chakrakafkapipeline;
 
 /** A setting that is missing or cannot be used; the message names it and says what to do. */
-public class InvalidSettingException extends RuntimeException {
+public class InvalidSettingException extends StartupCheckFailedException {
 
     public InvalidSettingException(String key, String problem) {
         super("Invalid setting " + envName(key) + " (" + key + " in config/application.properties): " + problem);

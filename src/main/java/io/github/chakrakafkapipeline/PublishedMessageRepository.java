@@ -130,20 +130,23 @@ public class PublishedMessageRepository extends ServiceSupport implements Idempo
     }
 
     private void createTopicIfMissing() throws InterruptedException, TimeoutException {
-        try (Admin admin = Admin.create(kafkaConfig)) {
+        Admin admin = Admin.create(kafkaConfig);
+        try {
             NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             admin.createTopics(List.of(compacted)).all().get(loadTimeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Created compacted topic {} to record published messages", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create the dedup topic " + topic + " on Kafka at "
+                throw new StartupCheckFailedException("Cannot create the dedup topic " + topic + " on Kafka at "
                         + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage()
                         + "; check KAFKA_BOOTSTRAP_SERVERS, or create the topic with cleanup.policy=compact", e);
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+            throw new StartupCheckFailedException("Kafka at " + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + " did not answer within " + loadTimeout.toMillis() + " ms; check KAFKA_BOOTSTRAP_SERVERS", e);
+        } finally {
+            admin.close(Duration.ofSeconds(1)); // do not wait for the calls that timed out
         }
     }
 
@@ -163,7 +166,7 @@ public class PublishedMessageRepository extends ServiceSupport implements Idempo
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, loadTimeout);
             while (partitions.stream().anyMatch(p -> consumer.position(p, loadTimeout) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read the dedup topic " + topic + " within "
+                    throw new StartupCheckFailedException("Could not read the dedup topic " + topic + " within "
                             + loadTimeout.toMillis() + " ms; refusing to start, as it would publish duplicates. "
                             + "Raise PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
                 }

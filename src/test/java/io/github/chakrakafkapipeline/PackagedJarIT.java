@@ -1,0 +1,71 @@
+package io.github.chakrakafkapipeline;
+
+import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
+import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.chakrakafkapipeline.testsupport.ChakraStub;
+import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar as users run it ({@code java -jar target/chakra-kafka-pipeline.jar} from the repository root), configured
+ * only by environment variables, against a real broker and ChakraHQ over HTTP.
+ */
+class PackagedJarIT {
+
+    private static final String TOKEN = "jar-token-2b7e151628aed2a6abf7158809cf4f3c";
+    private static final String CHAT = "4abc74ba-dfd8-423e-8ef5-fdf3ebbbd487";
+    private static final String PHONE = "919901258433";
+
+    @Test
+    void the_jar_configured_by_environment_variables_publishes_and_stops_gracefully_without_logging_the_token()
+            throws Exception {
+        Path log = Files.createTempFile("pipeline-jar", ".log");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN)) {
+            chakra.answerChat(CHAT, fixture("chat-messages-response.json"));
+            chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
+
+            ProcessBuilder builder = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", "target/chakra-kafka-pipeline.jar")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(Map.of(
+                    "CHAKRA_API_BASE_URL", chakra.baseUrl(),
+                    "CHAKRA_API_TOKEN", TOKEN,
+                    "CHAKRA_CHAT_IDS", CHAT,
+                    "CHAKRA_PHONE_NUMBERS", PHONE,
+                    "PIPELINE_POLL_CRON", "0/1 * * * * ?",
+                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "PIPELINE_TOPIC_OUTBOUND", "jar.outbound",
+                    "PIPELINE_TOPIC_INBOUND", "jar.inbound"));
+            Process pipeline = builder.start();
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() ->
+                        readAll(kafka.bootstrapServers(), "jar.outbound").size() == 4
+                        && readAll(kafka.bootstrapServers(), "jar.inbound").size() == 1);
+            } finally {
+                pipeline.destroy(); // SIGTERM, as a container stop sends
+                assertTrue(pipeline.waitFor(60, TimeUnit.SECONDS), "the pipeline stops on SIGTERM");
+            }
+            assertEquals(4, readAll(kafka.bootstrapServers(), "jar.outbound").size());
+        }
+        String output = Files.readString(log);
+        assertTrue(output.contains("Apache Camel 4.18.0 (chakra-kafka-pipeline) shutdown"), output);
+        assertTrue(output.contains("new published"), "one summary line per poll and target");
+        assertFalse(output.contains(TOKEN), "the token appears in no log line");
+        assertFalse(output.contains("Exception"), "a clean run logs no exception:\n" + output);
+        new File(log.toString()).delete();
+    }
+}
