@@ -1,0 +1,72 @@
+package io.github.chakrakafkapipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import org.junit.jupiter.api.Test;
+
+class PipelineSettingsTest {
+
+    private final Map<String, String> settings = new HashMap<>(Map.of(
+            "chakra.api.token", "t",
+            "chakra.api.base.url", "https://api.chakrahq.com",
+            "pipeline.poll.cron", "0 * * * * ?",
+            "kafka.bootstrap.servers", "localhost:9092",
+            "pipeline.topic.inbound", "in",
+            "pipeline.topic.outbound", "out",
+            "pipeline.topic.dead-letter", "dead",
+            "pipeline.dedup.topic", "ids",
+            "chakra.chat.ids", " a-1, b_2 ,,a-1",
+            "chakra.phone.numbers", "919901258433"));
+
+    @Test
+    void reads_the_lists_of_targets_trimmed_and_without_repeats() {
+        PipelineSettings loaded = PipelineSettings.load(settings::get);
+        assertEquals(List.of("a-1", "b_2"), loaded.chatIds());
+        assertEquals(List.of("919901258433"), loaded.phoneNumbers());
+        settings.put("chakra.chat.ids", "");
+        assertEquals(List.of(), PipelineSettings.load(settings::get).chatIds());
+    }
+
+    @Test
+    void a_bad_setting_is_named_by_its_environment_variable_with_what_to_do() {
+        assertEquals("Invalid setting CHAKRA_API_TOKEN (chakra.api.token in config/application.properties): "
+                + "it is required and has no default; set it to the access token of a ChakraHQ API key",
+                errorWith("chakra.api.token", " "));
+        assertEquals("Invalid setting PIPELINE_POLL_CRON (pipeline.poll.cron in config/application.properties): "
+                + "'every minute' is not a Quartz cron expression; once a minute is '0 * * * * ?'",
+                errorWith("pipeline.poll.cron", "every minute"));
+        assertEquals("Invalid setting CHAKRA_PHONE_NUMBERS (chakra.phone.numbers in config/application.properties): "
+                + "'+91 99012' is not a phone number with country code, digits only, no '+' (e.g. 919901258433)",
+                errorWith("chakra.phone.numbers", "+91 99012"));
+        assertEquals("Invalid setting CHAKRA_API_BASE_URL (chakra.api.base.url in config/application.properties): "
+                + "'api.chakrahq.com' is not an http(s) URL such as https://api.chakrahq.com",
+                errorWith("chakra.api.base.url", "api.chakrahq.com"));
+        assertEquals("Invalid setting CHAKRA_CHAT_IDS (chakra.chat.ids in config/application.properties): "
+                + "'a/b' is not a chat id (letters, digits, '-' or '_')", errorWith("chakra.chat.ids", "a/b"));
+        assertEquals("Invalid setting PIPELINE_TOPIC_DEAD_LETTER (pipeline.topic.dead-letter in "
+                + "config/application.properties): it must not be empty", errorWith("pipeline.topic.dead-letter", ""));
+    }
+
+    @Test
+    void the_application_does_not_start_without_a_token() {
+        Map<String, String> overrides = Map.of("chakra.api.token", "", "kafka.bootstrap.servers", "localhost:1");
+        Exception error = assertThrows(Exception.class, () -> RunningPipeline.start(overrides).close());
+        InvalidSettingException invalid = PipelineApplication.findCause(error, InvalidSettingException.class);
+        assertNotNull(invalid, "start-up fails on the setting, before it tries Kafka: " + error);
+        assertEquals(true, invalid.getMessage().startsWith("Invalid setting CHAKRA_API_TOKEN"));
+    }
+
+    /** The error for the good settings with one value changed. */
+    private String errorWith(String key, String value) {
+        Map<String, String> changed = new HashMap<>(settings);
+        changed.put(key, value);
+        return assertThrows(InvalidSettingException.class, () -> PipelineSettings.load(changed::get)).getMessage();
+    }
+}
