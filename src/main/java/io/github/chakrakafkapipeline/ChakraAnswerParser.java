@@ -2,7 +2,6 @@ package io.github.chakrakafkapipeline;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Reads a ChakraHQ list answer ({@code {"_data": [...], "_meta": {...}, "_errors": [...]}}) into its messages, oldest
- * first. The whole answer must be valid JSON: a broken one is rejected as a whole rather than half-read, so that
+ * Reads a ChakraHQ list answer ({@code {"_data": [...], "_meta": {...}, "_errors": [...]}}) into its messages and
+ * what {@code _meta} says of further pages. The whole answer must be valid JSON: a broken one is rejected as a whole rather than half-read, so that
  * nothing is published from it. Strict JSON on purpose: a trailing comma, as in the documentation's own example, can
  * also be the sign of a truncated answer, and a lenient read could then publish a partial list as if it were whole.
  */
@@ -23,11 +22,12 @@ public class ChakraAnswerParser {
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public List<ReceivedMessage> parse(String answer) throws MalformedAnswerException {
+    public AnswerPage parse(String answer) throws MalformedAnswerException {
         if (answer == null || answer.isBlank()) {
             throw new MalformedAnswerException("the answer is empty; expected a JSON object with a _data array");
         }
         List<ReceivedMessage> messages = null;
+        Boolean hasMore = null;
         try (JsonParser parser = mapper.createParser(answer)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedAnswerException("the answer is not a JSON object: " + snippet(answer));
@@ -40,6 +40,9 @@ public class ChakraAnswerParser {
                         throw new MalformedAnswerException("_data is not an array but " + describe(value));
                     }
                     messages = readElements(parser, answer);
+                } else if ("_meta".equals(field)) {
+                    JsonNode more = mapper.<JsonNode>readTree(parser).get("hasMore");
+                    hasMore = more != null && more.isBoolean() ? more.booleanValue() : null;
                 } else {
                     parser.skipChildren();
                 }
@@ -56,9 +59,7 @@ public class ChakraAnswerParser {
         if (messages == null) {
             throw new MalformedAnswerException("the answer has no _data field: " + snippet(answer));
         }
-        // The API answers newest first; Kafka consumers get each chat in timestamp order. The sort is stable.
-        messages.sort(Comparator.comparingLong(ReceivedMessage::timestamp));
-        return messages;
+        return new AnswerPage(messages, hasMore);
     }
 
     private List<ReceivedMessage> readElements(JsonParser parser, String answer) throws IOException {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.quartz.CronExpression;
 
 /**
@@ -15,6 +17,7 @@ import org.quartz.CronExpression;
 public final class PipelineSettings {
 
     private static final Pattern PHONE_NUMBER = Pattern.compile("\\d{6,15}");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
     private final List<String> chatIds;
@@ -46,6 +49,13 @@ public final class PipelineSettings {
                     "the inbound, outbound, dead-letter and dedup topics must be four different topics, not " + topics);
         }
         required(lookup, "kafka.bootstrap.servers");
+        for (String endpoint : List.of("chakra.chat.messages", "chakra.phone.messages")) {
+            requireJsonObject(endpoint + ".request.body", lookup.apply(endpoint + ".request.body"));
+            requirePagingStyle(endpoint + ".paging", lookup.apply(endpoint + ".paging"));
+        }
+        for (String key : List.of("chakra.paging.page.size", "chakra.paging.max.pages", "chakra.http.concurrency")) {
+            requirePositive(key, lookup.apply(key));
+        }
         List<String> chatIds = list(lookup, "chakra.chat.ids", CHAT_ID, "a chat id (letters, digits, '-' or '_')");
         List<String> phoneNumbers = list(lookup, "chakra.phone.numbers", PHONE_NUMBER,
                 "a phone number with country code, digits only, no '+' (e.g. 919901258433)");
@@ -66,6 +76,36 @@ public final class PipelineSettings {
             throw new InvalidSettingException(key, "it must not be empty");
         }
         return value.trim();
+    }
+
+    private static void requireJsonObject(String key, String value) {
+        try {
+            if (value != null && JSON.readTree(value).isObject()) {
+                return;
+            }
+        } catch (JsonProcessingException e) {
+            // reported below
+        }
+        throw new InvalidSettingException(key, "'" + value + "' is not a JSON object such as {}");
+    }
+
+    private static void requirePagingStyle(String key, String value) {
+        try {
+            AnswerPaging.parseStyle(value == null ? "" : value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(key, "'" + value + "' is not one of none, page, skip");
+        }
+    }
+
+    private static void requirePositive(String key, String value) {
+        try {
+            if (Integer.parseInt(value == null ? "" : value.trim()) > 0) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidSettingException(key, "'" + value + "' is not a whole number above 0");
     }
 
     private static void requireHttpUrl(String key, String value) {

@@ -4,37 +4,44 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Counts what became of the messages of one answer, for the one log line per poll and target: new ones published,
- * duplicates skipped, elements dead-lettered. The counts end up as exchange properties of the split's result.
+ * Counts what became of the messages of one target's answer, for the one log line per poll and target: new ones
+ * published, duplicates skipped, elements dead-lettered. The counts live in one {@link Counts} object that the split's
+ * copies of the exchange share, so they are there (as zeros) even when the answer held no message.
  */
 public class PublishTally implements AggregationStrategy {
 
-    public static final String RECEIVED = "chakraReceived";
-    public static final String PUBLISHED = "chakraPublished";
-    public static final String DUPLICATES = "chakraDuplicates";
-    public static final String DEAD_LETTERED = "chakraDeadLettered";
+    public static final String PROPERTY = "chakraTally";
 
-    @Override
-    public Exchange aggregate(Exchange tally, Exchange message) {
-        Exchange result = tally == null ? message : tally;
-        if (tally == null) {
-            result.setProperty(RECEIVED, 0);
-            result.setProperty(PUBLISHED, 0);
-            result.setProperty(DUPLICATES, 0);
-            result.setProperty(DEAD_LETTERED, 0);
+    /** The counts of one answer; its text is the summary that the log line shows. */
+    public static final class Counts {
+        private int received;
+        private int published;
+        private int duplicates;
+        private int deadLettered;
+
+        @Override
+        public String toString() {
+            return received + " received, " + published + " new published, " + duplicates + " duplicates, "
+                    + deadLettered + " dead-lettered";
         }
-        increment(result, RECEIVED);
-        if (message.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
-            increment(result, DUPLICATES);
-        } else if (message.getMessage().getHeader(MessageClassifier.DEAD_LETTER_REASON) != null) {
-            increment(result, DEAD_LETTERED);
-        } else {
-            increment(result, PUBLISHED);
-        }
-        return result;
     }
 
-    private static void increment(Exchange exchange, String property) {
-        exchange.setProperty(property, exchange.getProperty(property, 0, Integer.class) + 1);
+    /** A fresh count, for the exchange property the split's copies share. */
+    public Counts start() {
+        return new Counts();
+    }
+
+    @Override
+    public Exchange aggregate(Exchange previous, Exchange message) {
+        Counts counts = message.getProperty(PROPERTY, Counts.class);
+        counts.received++;
+        if (message.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
+            counts.duplicates++;
+        } else if (message.getMessage().getHeader(MessageClassifier.DEAD_LETTER_REASON) != null) {
+            counts.deadLettered++;
+        } else if (message.getException() == null) {
+            counts.published++;
+        }
+        return previous == null ? message : previous;
     }
 }

@@ -1,0 +1,46 @@
+package io.github.chakrakafkapipeline;
+
+import java.util.OptionalLong;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code retryWhile} of the chakra-call-errors route configuration: asks {@link ChakraRetryPolicy} whether to call
+ * again, and tells Camel how long to wait first through its redelivery-delay header, which Camel reads after this.
+ */
+public class ChakraRetryPredicate implements Predicate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChakraRetryPredicate.class);
+
+    private final ChakraRetryPolicy policy;
+
+    public ChakraRetryPredicate(ChakraRetryPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public boolean matches(Exchange exchange) {
+        Throwable error = exchange.getException() != null
+                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int retry = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        OptionalLong delay = policy.delayBeforeRetry(error, retry);
+        if (delay.isEmpty()) {
+            return false;
+        }
+        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay.getAsLong());
+        LOG.warn("{} {}: {}; retry {} in {} ms", exchange.getProperty("chakraEndpoint"),
+                exchange.getProperty("chakraTarget"), describe(error), retry, delay.getAsLong());
+        return true;
+    }
+
+    private static String describe(Throwable error) {
+        if (error instanceof HttpOperationFailedException http) {
+            return "ChakraHQ answered HTTP " + http.getStatusCode();
+        }
+        return "could not reach ChakraHQ (" + error.getClass().getSimpleName() + ": " + error.getMessage() + ")";
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.chakrakafkapipeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pages of one target in one poll. The chat endpoints' paging is undocumented, so it is off unless configured:
+ * {@code page} adds {@code page}/{@code limit} to the request body, {@code skip} adds {@code skip}/{@code limit}.
+ * Paging stops at an empty page, a page shorter than the limit, {@code _meta.hasMore == false}, a page holding only
+ * messages already published, or the maximum number of pages. All pages are collected before anything is published,
+ * so that the target's messages go out oldest first even though the API pages newest first.
+ */
+public final class PagedFetch {
+
+    public enum Style { NONE, PAGE, SKIP }
+
+    private static final Logger LOG = LoggerFactory.getLogger(PagedFetch.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String target;
+    private final String baseRequest;
+    private final Style style;
+    private final int pageSize;
+    private final int maxPages;
+    private final List<ReceivedMessage> collected = new ArrayList<>();
+    private int pages;
+    private boolean more = true;
+
+    public PagedFetch(String target, String baseRequest, Style style, int pageSize, int maxPages) {
+        this.target = target;
+        this.baseRequest = baseRequest;
+        this.style = style;
+        this.pageSize = pageSize;
+        this.maxPages = maxPages;
+    }
+
+    /** The body of the next request: the configured body, with the paging fields when paging is on. */
+    public String nextRequest() {
+        if (style == Style.NONE) {
+            return baseRequest;
+        }
+        ObjectNode body;
+        try {
+            body = (ObjectNode) JSON.readTree(baseRequest); // a JSON object: checked at start-up
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The request body for " + target + " is not JSON: " + baseRequest, e);
+        }
+        if (style == Style.PAGE) {
+            body.put("page", pages + 1);
+        } else {
+            body.put("skip", pages * pageSize);
+        }
+        body.put("limit", pageSize);
+        return body.toString();
+    }
+
+    /** Takes one answer and decides whether to ask for another page. */
+    public void accept(AnswerPage page, Predicate<String> alreadyPublished) {
+        pages++;
+        collected.addAll(page.messages());
+        more = style != Style.NONE
+                && !page.messages().isEmpty()
+                && page.messages().size() >= pageSize
+                && !Boolean.FALSE.equals(page.hasMore())
+                && !page.messages().stream().allMatch(m -> isPublished(m, alreadyPublished));
+        if (more && pages >= maxPages) {
+            more = false;
+            LOG.warn("{}: stopped after {} pages (chakra.paging.max.pages); older messages were not fetched this poll",
+                    target, pages);
+        }
+    }
+
+    public boolean isMore() {
+        return more;
+    }
+
+    /** Everything fetched, oldest first: the API answers newest first, consumers get each chat in timestamp order. */
+    public List<ReceivedMessage> messages() {
+        List<ReceivedMessage> sorted = new ArrayList<>(collected);
+        sorted.sort(Comparator.comparingLong(ReceivedMessage::timestamp)); // stable
+        return sorted;
+    }
+
+    private static boolean isPublished(ReceivedMessage message, Predicate<String> alreadyPublished) {
+        String externalId = message.json().path("externalId").asText("");
+        return !externalId.isEmpty() && alreadyPublished.test(externalId);
+    }
+}
