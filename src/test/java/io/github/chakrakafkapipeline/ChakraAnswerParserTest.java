@@ -14,13 +14,15 @@ class ChakraAnswerParserTest {
     private final ChakraAnswerParser parser = new ChakraAnswerParser();
 
     @Test
-    void reads_the_documented_answer_oldest_first_keeping_each_element_text_as_received() throws Exception {
+    void reads_the_documented_answer_keeping_each_element_text_as_received() throws Exception {
         String answer = fixture("phone-messages-response.json");
-        List<ReceivedMessage> messages = parser.parse(answer);
+        AnswerPage page = parser.parse(answer);
+        List<ReceivedMessage> messages = page.messages();
 
         assertEquals(3, messages.size());
-        assertEquals(List.of(1760525484000L, 1760525485307L, 1760525496345L),
-                messages.stream().map(ReceivedMessage::timestamp).toList());
+        assertEquals(List.of(1760525496345L, 1760525485307L, 1760525484000L),
+                messages.stream().map(ReceivedMessage::timestamp).toList(), "in the order received");
+        assertEquals(null, page.hasMore(), "the answer says nothing of more pages");
         for (ReceivedMessage message : messages) {
             assertTrue(answer.contains(message.raw()), "the published value is the exact text of the element");
             assertTrue(message.raw().startsWith("{") && message.raw().endsWith("}"), message.raw());
@@ -29,14 +31,15 @@ class ChakraAnswerParserTest {
 
     @Test
     void keeps_fields_it_does_not_know() throws Exception {
-        List<ReceivedMessage> messages = parser.parse(
+        AnswerPage page = parser.parse(
                 "{\"_data\": [{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}], \"_meta\": {\"hasMore\": false}}");
-        assertEquals("{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}", messages.get(0).raw());
+        assertEquals("{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}", page.messages().get(0).raw());
+        assertEquals(false, page.hasMore());
     }
 
     @Test
     void keeps_elements_that_are_not_objects_so_they_can_be_dead_lettered() throws Exception {
-        List<ReceivedMessage> messages = parser.parse("{\"_data\": [\"text\", 42, null, [1]]}");
+        List<ReceivedMessage> messages = parser.parse("{\"_data\": [\"text\", 42, null, [1]]}").messages();
         assertEquals(List.of("\"text\"", "42", "null", "[1]"), messages.stream().map(ReceivedMessage::raw).toList());
     }
 
