@@ -17,9 +17,11 @@ public class ChakraRetryPredicate implements Predicate {
     private static final Logger LOG = LoggerFactory.getLogger(ChakraRetryPredicate.class);
 
     private final ChakraRetryPolicy policy;
+    private final PipelineMetrics metrics;
 
-    public ChakraRetryPredicate(ChakraRetryPolicy policy) {
+    public ChakraRetryPredicate(ChakraRetryPolicy policy, PipelineMetrics metrics) {
         this.policy = policy;
+        this.metrics = metrics;
     }
 
     @Override
@@ -32,6 +34,7 @@ public class ChakraRetryPredicate implements Predicate {
             return false;
         }
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay.getAsLong());
+        metrics.retry(exchange.getProperty("chakraEndpoint", "unknown", String.class));
         LOG.warn("{} {}: {}; retry {} in {} ms", exchange.getProperty("chakraEndpoint"),
                 exchange.getProperty("chakraTarget"), describe(error), retry, delay.getAsLong());
         return true;

@@ -23,11 +23,14 @@ public class MessageClassifier {
     /** Camel's own header for the Kafka record key; Camel does not copy it into the record's headers. */
     public static final String KAFKA_KEY = "kafka.KEY";
     public static final String DEDUP_KEY = "chakraDedupKey";
+    /** The element as received, kept for the metrics (its timestamp) once the body is the text to publish. */
+    public static final String RECEIVED = "chakraReceivedMessage";
 
     /** Sets the headers and the dedup key, and returns the value to publish: the element's text as received. */
     public String classify(@Body ReceivedMessage message, @Headers Map<String, Object> headers,
             @ExchangeProperties Map<String, Object> properties) {
         JsonNode json = message.json();
+        properties.put(RECEIVED, message);
         String reason = deadLetterReason(json);
         if (json.isObject()) {
             putText(headers, EXTERNAL_ID, json.get("externalId"));

@@ -4,20 +4,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
 
-/** The beans the routes refer to by name. */
+/** The beans the routes, the health checks and the metrics refer to by name. */
 public class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public PipelineSettings pipelineSettings(CamelContext context) {
         return PipelineSettings.load(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
+    }
+
+    /** Camel's Prometheus support (camel.metrics.*) makes the registry and binds it under this name. */
+    @BindToRegistry
+    public PipelineMetrics pipelineMetrics(CamelContext context) {
+        return new PipelineMetrics(() -> MicrometerUtils.getMeterRegistryFromCamelRegistry(
+                context.getRegistry(), MicrometerConstants.METRICS_REGISTRY_NAME));
     }
 
     @BindToRegistry
@@ -31,17 +41,27 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public PublishTally publishTally() {
-        return new PublishTally();
+    public PublishTally publishTally(@BeanInject("pipelineMetrics") PipelineMetrics metrics,
+            @PropertyInject("pipeline.topic.inbound") String inbound,
+            @PropertyInject("pipeline.topic.outbound") String outbound,
+            @PropertyInject("pipeline.topic.dead-letter") String deadLetter) {
+        return new PublishTally(metrics, inbound, outbound, deadLetter);
     }
 
     @BindToRegistry
     public ChakraRetryPredicate chakraRetry(
             @PropertyInject("chakra.http.retry.max") int maxRetries,
             @PropertyInject("chakra.http.retry.initial.delay.millis") long initialDelayMillis,
-            @PropertyInject("chakra.http.retry.max.delay.millis") long maxDelayMillis) {
+            @PropertyInject("chakra.http.retry.max.delay.millis") long maxDelayMillis,
+            @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
         return new ChakraRetryPredicate(
-                new ChakraRetryPolicy(maxRetries, initialDelayMillis, maxDelayMillis, Clock.systemUTC()));
+                new ChakraRetryPolicy(maxRetries, initialDelayMillis, maxDelayMillis, Clock.systemUTC()), metrics);
+    }
+
+    @BindToRegistry
+    public ChakraCallNotifier chakraCallNotifier(@PropertyInject("chakra.api.base.url") String baseUrl,
+            @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        return new ChakraCallNotifier(baseUrl, metrics);
     }
 
     @BindToRegistry
@@ -63,8 +83,43 @@ public class PipelineConfiguration implements CamelConfiguration {
             @PropertyInject("kafka.bootstrap.servers") String bootstrapServers,
             @PropertyInject("pipeline.dedup.topic") String topic,
             @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis) {
-        return new PublishedMessageRepository(topic,
-                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                Duration.ofMillis(loadTimeoutMillis));
+        return new PublishedMessageRepository(topic, kafkaConfig(bootstrapServers), Duration.ofMillis(loadTimeoutMillis));
+    }
+
+    @BindToRegistry
+    public PipelineReadinessCheck pipelineReadiness(CamelContext context,
+            @PropertyInject("kafka.bootstrap.servers") String bootstrapServers,
+            @BeanInject("publishedMessages") PublishedMessageRepository published,
+            @BeanInject("chakraCallNotifier") ChakraCallNotifier calls) {
+        return new PipelineReadinessCheck(kafkaConfig(bootstrapServers), published, calls, new RouteReloads(context));
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        context.getManagementStrategy().addEventNotifier(
+                context.getRegistry().lookupByNameAndType("chakraCallNotifier", ChakraCallNotifier.class));
+        // the gauges once Camel's metrics registry exists, which is after this configuration ran; once, though the
+        // listener also hears every route reload
+        AtomicBoolean registered = new AtomicBoolean();
+        context.addStartupListener((started, alreadyStarted) -> {
+            if (registered.compareAndSet(false, true)) {
+                registerGauges(started);
+            }
+        });
+    }
+
+    private static void registerGauges(CamelContext context) {
+        PipelineMetrics metrics = context.getRegistry().lookupByNameAndType("pipelineMetrics", PipelineMetrics.class);
+        PublishedMessageRepository published =
+                context.getRegistry().lookupByNameAndType("publishedMessages", PublishedMessageRepository.class);
+        RouteReloads reloads = new RouteReloads(context);
+        metrics.gauge("chakra.pipeline.dedup.ids", "Published message ids remembered (the dedup state)", published::size);
+        metrics.functionCounter("chakra.pipeline.routes.reloads", "Reloads of the routes/ files", reloads::reloads);
+        metrics.functionCounter("chakra.pipeline.routes.reload.failures",
+                "Reloads rejected because an edited route file was broken", reloads::failures);
+    }
+
+    private static Map<String, Object> kafkaConfig(String bootstrapServers) {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
 }

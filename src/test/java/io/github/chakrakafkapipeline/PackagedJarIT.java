@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +50,8 @@ class PackagedJarIT {
                     "PIPELINE_POLL_CRON", "0/1 * * * * ?",
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "PIPELINE_TOPIC_OUTBOUND", "jar.outbound",
-                    "PIPELINE_TOPIC_INBOUND", "jar.inbound"));
+                    "PIPELINE_TOPIC_INBOUND", "jar.inbound",
+                    "CAMEL_MANAGEMENT_PORT", String.valueOf(RunningPipeline.freePort())));
             Process pipeline = builder.start();
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() ->

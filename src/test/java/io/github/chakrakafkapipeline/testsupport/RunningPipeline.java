@@ -1,5 +1,8 @@
 package io.github.chakrakafkapipeline.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.Map;
 
 import io.github.chakrakafkapipeline.PipelineApplication;
@@ -17,6 +20,8 @@ public final class RunningPipeline implements AutoCloseable {
 
     public static RunningPipeline start(Map<String, String> overrides) {
         Main main = PipelineApplication.newMain();
+        // a free management port, so that test JVMs running side by side do not collide on the default one
+        main.addOverrideProperty("camel.management.port", String.valueOf(freePort()));
         overrides.forEach(main::addOverrideProperty);
         main.start();
         if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
@@ -24,6 +29,15 @@ public final class RunningPipeline implements AutoCloseable {
             throw new IllegalStateException("The pipeline did not start; see the log above");
         }
         return new RunningPipeline(main);
+    }
+
+    /** A TCP port nothing listens on now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public CamelContext context() {

@@ -1,0 +1,58 @@
+package io.github.chakrakafkapipeline;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Sees every call to ChakraHQ, retries included (Camel reports each send to the API endpoint): counts it by status
+ * class, and remembers the last status per endpoint, so that readiness can tell a rejected token.
+ */
+public class ChakraCallNotifier extends EventNotifierSupport {
+
+    private final String apiBaseUrl;
+    private final PipelineMetrics metrics;
+    private final Map<String, Integer> lastStatus = new ConcurrentHashMap<>();
+
+    public ChakraCallNotifier(String apiBaseUrl, PipelineMetrics metrics) {
+        this.apiBaseUrl = apiBaseUrl;
+        this.metrics = metrics;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeSendingEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().startsWith(apiBaseUrl);
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        Exchange exchange = ((ExchangeSentEvent) event).getExchange();
+        String endpoint = exchange.getProperty("chakraEndpoint", "unknown", String.class);
+        int status = exchange.getException() instanceof HttpOperationFailedException failed
+                ? failed.getStatusCode()
+                : exchange.getException() != null ? 0 : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        metrics.apiCall(endpoint, status);
+        lastStatus.put(endpoint, status);
+    }
+
+    /** Endpoints whose last call was refused for authentication (401, 403). */
+    public Map<String, Integer> rejectedEndpoints() {
+        Map<String, Integer> rejected = new ConcurrentHashMap<>(lastStatus);
+        rejected.values().removeIf(status -> status != 401 && status != 403);
+        return rejected;
+    }
+}

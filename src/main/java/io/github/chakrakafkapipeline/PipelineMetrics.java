@@ -1,0 +1,106 @@
+package io.github.chakrakafkapipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The pipeline's own Prometheus metrics, all named {@code chakra_pipeline_*} and labelled by endpoint
+ * ({@code chat-messages}, {@code phone-messages}) or topic. Never labelled by token or message content.
+ */
+public class PipelineMetrics {
+
+    private final Supplier<MeterRegistry> registryLookup;
+    private final Map<String, AtomicLong> newestPublishedTimestamp = new ConcurrentHashMap<>();
+    private final List<Supplier<Number>> countSources = new CopyOnWriteArrayList<>();
+    private volatile MeterRegistry registry;
+
+    /** {@code registryLookup} finds the registry that Camel's Prometheus endpoint serves, once Camel made it. */
+    public PipelineMetrics(Supplier<MeterRegistry> registryLookup) {
+        this.registryLookup = registryLookup;
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry found = registry;
+        if (found == null) {
+            found = registryLookup.get();
+            registry = found;
+        }
+        return found;
+    }
+
+    public void fetched(String endpoint) {
+        counter("chakra.pipeline.messages.fetched", "Messages received in ChakraHQ answers", "endpoint", endpoint).increment();
+    }
+
+    public void published(String endpoint, String topic, long messageTimestamp) {
+        counter("chakra.pipeline.messages.published", "New messages published to Kafka (acknowledged)",
+                "endpoint", endpoint, "topic", topic).increment();
+        newestPublishedTimestamp.computeIfAbsent(topic, this::freshnessGauge).accumulateAndGet(messageTimestamp, Math::max);
+    }
+
+    public void duplicate(String endpoint) {
+        counter("chakra.pipeline.messages.duplicates", "Messages skipped because they were already published",
+                "endpoint", endpoint).increment();
+    }
+
+    public void deadLettered(String endpoint, String topic) {
+        counter("chakra.pipeline.messages.dead.lettered", "Elements sent to the dead-letter topic",
+                "endpoint", endpoint, "topic", topic).increment();
+    }
+
+    /** One HTTP call to ChakraHQ; {@code status} is the HTTP status, or 0 when no answer came. */
+    public void apiCall(String endpoint, int status) {
+        String statusClass = status == 0 ? "error" : (status / 100) + "xx";
+        counter("chakra.pipeline.api.calls", "Calls to ChakraHQ by status class (error: no answer)",
+                "endpoint", endpoint, "status", statusClass).increment();
+        if (status == 429) {
+            counter("chakra.pipeline.api.rate.limited", "Calls ChakraHQ answered with 429", "endpoint", endpoint)
+                    .increment();
+        }
+    }
+
+    public void retry(String endpoint) {
+        counter("chakra.pipeline.api.retries", "Calls to ChakraHQ retried after a failure", "endpoint", endpoint)
+                .increment();
+    }
+
+    /** The time to fetch and publish the messages of one target, for one poll. */
+    public void targetPolled(String endpoint, Duration duration) {
+        Timer.builder("chakra.pipeline.target.poll.duration")
+                .description("Time to fetch and publish the messages of one target in one poll")
+                .tag("endpoint", endpoint).register(registry()).record(duration);
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry());
+    }
+
+    public void functionCounter(String name, String description, Supplier<Number> total) {
+        countSources.add(total); // Micrometer holds the source weakly; this keeps it for the process' life
+        FunctionCounter.builder(name, total, t -> t.get().doubleValue()).description(description).register(registry());
+    }
+
+    private AtomicLong freshnessGauge(String topic) {
+        AtomicLong newest = new AtomicLong(Long.MIN_VALUE);
+        Gauge.builder("chakra.pipeline.newest.published.age.seconds", newest,
+                        n -> n.get() == Long.MIN_VALUE ? Double.NaN : (System.currentTimeMillis() - n.get()) / 1000.0)
+                .description("Age of the newest message published to the topic, from its ChakraHQ timestamp")
+                .tag("topic", topic).register(registry());
+        return newest;
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry());
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.chakrakafkapipeline;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Ready only when Kafka answers, the dedup state is loaded, and ChakraHQ did not reject the token on the last call of
+ * either endpoint. Camel's own route checks add a route that is not running. The reason is in the full health report.
+ */
+public class PipelineReadinessCheck extends AbstractHealthCheck {
+
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Map<String, Object> kafkaConfig;
+    private final PublishedMessageRepository published;
+    private final ChakraCallNotifier calls;
+    private final RouteReloads reloads;
+
+    public PipelineReadinessCheck(Map<String, Object> kafkaConfig, PublishedMessageRepository published,
+            ChakraCallNotifier calls, RouteReloads reloads) {
+        super("chakra", "pipeline");
+        this.kafkaConfig = kafkaConfig;
+        this.published = published;
+        this.calls = calls;
+        this.reloads = reloads;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false; // a broker outage is no reason to restart the process
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("dedup.ids", published.size());
+        builder.detail("routes.reloads", reloads.reloads());
+        builder.detail("routes.reload.failures", reloads.failures());
+        if (reloads.lastFailure() != null) {
+            builder.detail("routes.reload.last.failure", reloads.lastFailure());
+        }
+        if (!published.isStarted()) {
+            builder.down().message("the dedup state is not loaded yet");
+            return;
+        }
+        Map<String, Integer> rejected = calls.rejectedEndpoints();
+        if (!rejected.isEmpty()) {
+            builder.down().message("ChakraHQ rejected the API token (" + rejected
+                    + "): check CHAKRA_API_TOKEN");
+            return;
+        }
+        String kafkaProblem = kafkaProblem();
+        if (kafkaProblem != null) {
+            builder.down().message(kafkaProblem);
+            return;
+        }
+        builder.up();
+    }
+
+    private String kafkaProblem() {
+        Admin admin = Admin.create(kafkaConfig);
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) KAFKA_TIMEOUT.toMillis()))
+                    .nodes().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (Exception e) {
+            return "Kafka does not answer (" + e.getClass().getSimpleName() + "): check KAFKA_BOOTSTRAP_SERVERS";
+        } finally {
+            admin.close(Duration.ofSeconds(1)); // do not wait for a call that timed out
+        }
+    }
+}
