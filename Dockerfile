@@ -15,6 +15,8 @@ RUN mvn -B -q -DskipTests package
 FROM eclipse-temurin:17-jre
 # The application reads config/application.properties and routes/*.camel.yaml relative to this directory.
 WORKDIR /app
+# curl, for the HEALTHCHECK below
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 pipeline \
     && useradd --system --uid 10001 --gid pipeline --home-dir /app --no-create-home --shell /usr/sbin/nologin pipeline
 COPY --from=build /build/target/chakra-kafka-pipeline.jar /app/chakra-kafka-pipeline.jar
@@ -23,10 +25,11 @@ COPY routes/ /app/routes/
 COPY config/ /app/config/
 USER 10001:10001
 
-# Placeholder, to be wired to the management port once a health endpoint exists (none does yet, so a check here
-# would only ever fail). The JRE image may also need an HTTP client installed for it.
-# HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-#     CMD curl -fsS http://localhost:<management-port>/<health-path> || exit 1
+# Healthy when ready: Kafka answers, the dedup state is loaded, and ChakraHQ accepted the token on its last call
+# (camel.management.port, 9876 by default). Start-up reads the whole dedup topic first, hence the start period.
+EXPOSE 9876
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
+    CMD curl -fsS -o /dev/null http://localhost:9876/observe/health/ready || exit 1
 
 # Exec form: the JVM is PID 1 and receives SIGTERM, so Camel shuts down gracefully
 # (in-flight messages get camel.main.shutdown-timeout seconds to reach Kafka).

@@ -2,7 +2,6 @@ package io.github.chakrakafkapipeline;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,7 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
-import org.apache.kafka.clients.CommonClientConfigs;
 
 /** The beans the routes, the health checks and the metrics refer to by name. */
 public class PipelineConfiguration implements CamelConfiguration {
@@ -79,19 +77,19 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public PublishedMessageRepository publishedMessages(
-            @PropertyInject("kafka.bootstrap.servers") String bootstrapServers,
+    public PublishedMessageRepository publishedMessages(CamelContext context,
             @PropertyInject("pipeline.dedup.topic") String topic,
             @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis) {
-        return new PublishedMessageRepository(topic, kafkaConfig(bootstrapServers), Duration.ofMillis(loadTimeoutMillis));
+        return new PublishedMessageRepository(topic, () -> KafkaClientConfig.of(context),
+                Duration.ofMillis(loadTimeoutMillis));
     }
 
     @BindToRegistry
     public PipelineReadinessCheck pipelineReadiness(CamelContext context,
-            @PropertyInject("kafka.bootstrap.servers") String bootstrapServers,
             @BeanInject("publishedMessages") PublishedMessageRepository published,
             @BeanInject("chakraCallNotifier") ChakraCallNotifier calls) {
-        return new PipelineReadinessCheck(kafkaConfig(bootstrapServers), published, calls, new RouteReloads(context));
+        return new PipelineReadinessCheck(() -> KafkaClientConfig.of(context), published, calls,
+                new RouteReloads(context));
     }
 
     @Override
@@ -117,9 +115,5 @@ public class PipelineConfiguration implements CamelConfiguration {
         metrics.functionCounter("chakra.pipeline.routes.reloads", "Reloads of the routes/ files", reloads::reloads);
         metrics.functionCounter("chakra.pipeline.routes.reload.failures",
                 "Reloads rejected because an edited route file was broken", reloads::failures);
-    }
-
-    private static Map<String, Object> kafkaConfig(String bootstrapServers) {
-        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
 }

@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -17,12 +18,12 @@ public class PipelineReadinessCheck extends AbstractHealthCheck {
 
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(3);
 
-    private final Map<String, Object> kafkaConfig;
+    private final Supplier<Map<String, Object>> kafkaConfig;
     private final PublishedMessageRepository published;
     private final ChakraCallNotifier calls;
     private final RouteReloads reloads;
 
-    public PipelineReadinessCheck(Map<String, Object> kafkaConfig, PublishedMessageRepository published,
+    public PipelineReadinessCheck(Supplier<Map<String, Object>> kafkaConfig, PublishedMessageRepository published,
             ChakraCallNotifier calls, RouteReloads reloads) {
         super("chakra", "pipeline");
         this.kafkaConfig = kafkaConfig;
@@ -63,7 +64,7 @@ public class PipelineReadinessCheck extends AbstractHealthCheck {
     }
 
     private String kafkaProblem() {
-        Admin admin = Admin.create(kafkaConfig);
+        Admin admin = Admin.create(kafkaConfig.get());
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) KAFKA_TIMEOUT.toMillis()))
                     .nodes().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -49,22 +50,25 @@ public class PublishedMessageRepository extends ServiceSupport implements Idempo
     private static final String RECORDED = "published";
 
     private final String topic;
-    private final Map<String, Object> kafkaConfig;
+    private final Supplier<Map<String, Object>> kafkaConfigSource;
     private final Duration loadTimeout;
+    private Map<String, Object> kafkaConfig;
 
     private final Set<String> published = ConcurrentHashMap.newKeySet();
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private Producer<String, String> producer;
 
-    public PublishedMessageRepository(String topic, Map<String, Object> kafkaConfig, Duration loadTimeout) {
+    /** {@code kafkaConfig} gives the clients' connection settings when the repository starts. */
+    public PublishedMessageRepository(String topic, Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout) {
         this.topic = topic;
-        this.kafkaConfig = Map.copyOf(kafkaConfig);
+        this.kafkaConfigSource = kafkaConfig;
         this.loadTimeout = loadTimeout;
     }
 
     @Override
     protected void doStart() throws Exception {
         long started = System.nanoTime();
+        kafkaConfig = Map.copyOf(kafkaConfigSource.get());
         createTopicIfMissing();
         load();
         producer = new KafkaProducer<>(producerConfig());

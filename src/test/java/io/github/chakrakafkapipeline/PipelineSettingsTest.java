@@ -4,26 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.junit.jupiter.api.Test;
 
 class PipelineSettingsTest {
 
-    private final Map<String, String> settings = new HashMap<>(Map.of(
-            "chakra.api.token", "t",
-            "chakra.api.base.url", "https://api.chakrahq.com",
-            "pipeline.poll.cron", "0 * * * * ?",
-            "kafka.bootstrap.servers", "localhost:9092",
-            "pipeline.topic.inbound", "in",
-            "pipeline.topic.outbound", "out",
-            "pipeline.topic.dead-letter", "dead",
-            "pipeline.dedup.topic", "ids",
-            "chakra.chat.ids", " a-1, b_2 ,,a-1",
-            "chakra.phone.numbers", "919901258433"));
+    /** The shipped config file, with a token and targets: what a real start-up reads. */
+    private final Map<String, String> settings = shippedSettings();
 
     @Test
     void reads_the_lists_of_targets_trimmed_and_without_repeats() {
@@ -52,6 +49,15 @@ class PipelineSettingsTest {
                 + "'a/b' is not a chat id (letters, digits, '-' or '_')", errorWith("chakra.chat.ids", "a/b"));
         assertEquals("Invalid setting PIPELINE_TOPIC_DEAD_LETTER (pipeline.topic.dead-letter in "
                 + "config/application.properties): it must not be empty", errorWith("pipeline.topic.dead-letter", ""));
+        assertEquals("Invalid setting CHAKRA_CHAT_MESSAGES_PAGING (chakra.chat.messages.paging in "
+                + "config/application.properties): 'pages' is not one of none, page, skip",
+                errorWith("chakra.chat.messages.paging", "pages"));
+        assertEquals("Invalid setting CHAKRA_PHONE_MESSAGES_REQUEST_BODY (chakra.phone.messages.request.body in "
+                + "config/application.properties): '{\"customerPhoneNumber\": ' is not a JSON object such as {}",
+                errorWith("chakra.phone.messages.request.body", "{\"customerPhoneNumber\": "));
+        assertEquals("Invalid setting CHAKRA_HTTP_CONCURRENCY (chakra.http.concurrency in "
+                + "config/application.properties): '0' is not a whole number above 0",
+                errorWith("chakra.http.concurrency", "0"));
     }
 
     @Test
@@ -61,6 +67,21 @@ class PipelineSettingsTest {
         InvalidSettingException invalid = PipelineApplication.findCause(error, InvalidSettingException.class);
         assertNotNull(invalid, "start-up fails on the setting, before it tries Kafka: " + error);
         assertEquals(true, invalid.getMessage().startsWith("Invalid setting CHAKRA_API_TOKEN"));
+    }
+
+    private static Map<String, String> shippedSettings() {
+        Properties file = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("config/application.properties"))) {
+            file.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> settings = new HashMap<>();
+        file.stringPropertyNames().forEach(key -> settings.put(key, file.getProperty(key)));
+        settings.put("chakra.api.token", "t");
+        settings.put("chakra.chat.ids", " a-1, b_2 ,,a-1");
+        settings.put("chakra.phone.numbers", "919901258433");
+        return settings;
     }
 
     /** The error for the good settings with one value changed. */
