@@ -28,6 +28,12 @@ public class PipelineConfiguration implements CamelConfiguration {
                 context.getRegistry(), MicrometerConstants.METRICS_REGISTRY_NAME));
     }
 
+    /** A poll more than a second late is one that waited for a slow poll to end. */
+    @BindToRegistry
+    public PollSchedule pollSchedule() {
+        return new PollSchedule(Duration.ofSeconds(1), Clock.systemUTC());
+    }
+
     @BindToRegistry
     public ChakraAnswerParser chakraAnswerParser() {
         return new ChakraAnswerParser();

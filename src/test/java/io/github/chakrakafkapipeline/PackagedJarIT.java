@@ -55,7 +55,7 @@ class PackagedJarIT {
             Process pipeline = builder.start();
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() ->
-                        readAll(kafka.bootstrapServers(), "jar.outbound").size() == 4
+                        stillRunning(pipeline, log) && readAll(kafka.bootstrapServers(), "jar.outbound").size() == 4
                         && readAll(kafka.bootstrapServers(), "jar.inbound").size() == 1);
             } finally {
                 pipeline.destroy(); // SIGTERM, as a container stop sends
@@ -69,5 +69,13 @@ class PackagedJarIT {
         assertFalse(output.contains(TOKEN), "the token appears in no log line");
         assertFalse(output.contains("Exception"), "a clean run logs no exception:\n" + output);
         new File(log.toString()).delete();
+    }
+
+    /** True while the process runs; fails the test at once, with its output, when it has exited. */
+    private static boolean stillRunning(Process process, Path log) throws Exception {
+        if (!process.isAlive()) {
+            throw new AssertionError("the pipeline exited with " + process.exitValue() + ":\n" + Files.readString(log));
+        }
+        return true;
     }
 }

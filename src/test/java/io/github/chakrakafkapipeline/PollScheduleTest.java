@@ -1,0 +1,25 @@
+package io.github.chakrakafkapipeline;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+
+import org.junit.jupiter.api.Test;
+
+class PollScheduleTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+    private final PollSchedule schedule = new PollSchedule(Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void a_poll_fired_on_time_runs_and_one_that_waited_for_a_slow_poll_is_skipped() {
+        assertTrue(schedule.isOnTime(Date.from(NOW.minusMillis(300))));
+        assertFalse(schedule.isOnTime(Date.from(NOW.minusSeconds(40))), "due 40 s ago, while a slow poll ran");
+        assertTrue(schedule.isOnTime(null), "fired by hand, without a schedule");
+    }
+}
