@@ -26,10 +26,10 @@ COPY config/ /app/config/
 USER 10001:10001
 
 # Healthy when ready: Kafka answers, the dedup state is loaded, and ChakraHQ accepted the token on its last call
-# (camel.management.port, 9876 by default). Start-up reads the whole dedup topic first, hence the start period.
+# (PIPELINE_MANAGEMENT_PORT, 9876 by default). Start-up reads the whole dedup topic first, hence the start period.
 EXPOSE 9876
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
-    CMD curl -fsS -o /dev/null http://localhost:9876/observe/health/ready || exit 1
+    CMD curl -fsS -o /dev/null "http://localhost:${PIPELINE_MANAGEMENT_PORT:-9876}/observe/health/ready" || exit 1
 
 # Exec form: the JVM is PID 1 and receives SIGTERM, so Camel shuts down gracefully
 # (in-flight messages get camel.main.shutdown-timeout seconds to reach Kafka).

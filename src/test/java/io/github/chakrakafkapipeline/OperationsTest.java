@@ -163,7 +163,7 @@ class OperationsTest {
         settings.put("chakra.phone.numbers", "");
         settings.put("pipeline.poll.cron", "0/1 * * * * ?");
         settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        settings.put("camel.management.port", String.valueOf(managementPort));
+        settings.put("pipeline.management.port", String.valueOf(managementPort));
         return settings;
     }
 

@@ -51,7 +51,7 @@ class PackagedJarIT {
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "PIPELINE_TOPIC_OUTBOUND", "jar.outbound",
                     "PIPELINE_TOPIC_INBOUND", "jar.inbound",
-                    "CAMEL_MANAGEMENT_PORT", String.valueOf(RunningPipeline.freePort())));
+                    "PIPELINE_MANAGEMENT_PORT", String.valueOf(RunningPipeline.freePort())));
             Process pipeline = builder.start();
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() ->

@@ -38,7 +38,9 @@ import java.util.regex.Pattern;
  * two endpoints the pipeline polls, shaped like the answers in {@code /work/shared/fixtures}, with conversations that
  * keep moving: every ~2 seconds a chat gets a new message and outbound messages advance SENT → DELIVERED → READ.
  * Both endpoints read the same store, so they return the same messages for the same chat (the overlap the pipeline
- * deduplicates). Test code only; it never ships in the production jar.
+ * deduplicates). Each endpoint answers only a chat's newest {@value #MAX_MESSAGES_PER_CHAT} messages: older ones fall
+ * out of reach. Tests can speed the conversations up, stop them, and ask which messages were created and which were
+ * ever answered. Test code only; it never ships in the production jar.
  */
 public final class ChakraSandbox implements AutoCloseable {
 
@@ -46,7 +48,8 @@ public final class ChakraSandbox implements AutoCloseable {
     static final String PHONE_MESSAGES_PATH = "/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number";
 
     private static final Pattern CHAT_MESSAGES = Pattern.compile("/v1/ext/chat/([^/]+)/message");
-    private static final int MAX_MESSAGES_PER_CHAT = 50;
+    /** How many messages per chat the endpoints answer with, newest first; older messages are dropped. */
+    public static final int MAX_MESSAGES_PER_CHAT = 50;
     private static final long TICK_MILLIS = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,6 +71,7 @@ public final class ChakraSandbox implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService httpThreads;
     private final ScheduledExecutorService ticker;
+    private final int messagesPerTick;
     private final AtomicLong requestsServed = new AtomicLong();
 
     // ids shared by every message, as in the fixtures (one team, one WhatsApp plugin, one bot process, one agent)
@@ -82,9 +86,15 @@ public final class ChakraSandbox implements AutoCloseable {
     private final Map<String, Chat> chatsById = new LinkedHashMap<>();
     private final Map<String, Chat> chatsByPhone = new LinkedHashMap<>();
     private final Set<String> issuedExternalIds = new HashSet<>();
+    private final Set<String> answeredExternalIds = new HashSet<>();
+    private boolean conversationsStopped;
+    private int backlogLimit = Integer.MAX_VALUE;
+    private int largestBacklog;
 
-    private ChakraSandbox(int port, String token, int chatCount) throws IOException {
+    private ChakraSandbox(int port, String token, int chatCount, long tickMillis, int messagesPerTick)
+            throws IOException {
         this.token = token;
+        this.messagesPerTick = messagesPerTick;
         synchronized (this) {
             long start = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
             for (int i = 0; i < chatCount; i++) {
@@ -111,16 +121,27 @@ public final class ChakraSandbox implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("chakra-sandbox-ticker"));
-        ticker.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Starts a sandbox on 127.0.0.1 ({@code port} 0 picks a free port) that accepts only {@code Bearer <token>}. */
     public static ChakraSandbox start(int port, String token, int chats) {
+        return start(port, token, chats, TICK_MILLIS, 1);
+    }
+
+    /**
+     * As {@link #start(int, String, int)}, with conversations moving at another pace: every {@code tickMillis}
+     * milliseconds, {@code messagesPerTick} new messages land in chats picked at random (2000 and 1 by default).
+     */
+    public static ChakraSandbox start(int port, String token, int chats, long tickMillis, int messagesPerTick) {
         if (chats < 1) {
             throw new IllegalArgumentException("chats must be at least 1");
         }
+        if (tickMillis < 1 || messagesPerTick < 1) {
+            throw new IllegalArgumentException("tickMillis and messagesPerTick must be at least 1");
+        }
         try {
-            return new ChakraSandbox(port, token, chats);
+            return new ChakraSandbox(port, token, chats, tickMillis, messagesPerTick);
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the ChakraHQ sandbox on port " + port, e);
         }
@@ -143,6 +164,40 @@ public final class ChakraSandbox implements AutoCloseable {
     /** How many HTTP requests were answered, whatever their status. */
     public long requestsServed() {
         return requestsServed.get();
+    }
+
+    /** Stops the conversations: once this returns, no chat gets a new message and no receipt arrives. */
+    public synchronized void stopConversations() {
+        conversationsStopped = true;
+    }
+
+    /**
+     * From now on a chat that gained {@code messages} messages since it was last answered gets no new one until it is
+     * answered again: the conversations wait for a poller that fell behind instead of outrunning the answer window.
+     */
+    public synchronized void limitBacklog(int messages) {
+        if (messages < 1) {
+            throw new IllegalArgumentException("messages must be at least 1");
+        }
+        backlogLimit = messages;
+    }
+
+    /** The externalId of every message created so far, including those no longer answered. */
+    public synchronized Set<String> createdExternalIds() {
+        return Set.copyOf(issuedExternalIds);
+    }
+
+    /** The externalId of every message that was in at least one successful answer, by either endpoint. */
+    public synchronized Set<String> answeredExternalIds() {
+        return Set.copyOf(answeredExternalIds);
+    }
+
+    /**
+     * The most new messages any chat gained between two answers for that chat, by either endpoint. Once it exceeds
+     * {@link #MAX_MESSAGES_PER_CHAT}, some messages were dropped before anyone could see them.
+     */
+    public synchronized int largestBacklog() {
+        return largestBacklog;
     }
 
     @Override
@@ -238,6 +293,9 @@ public final class ChakraSandbox implements AutoCloseable {
 
     /** One scheduler step: delivery receipts for earlier outbound messages, then a new message in a random chat. */
     private synchronized void tick() {
+        if (conversationsStopped) {
+            return;
+        }
         try {
             long now = System.currentTimeMillis();
             for (Chat chat : chats) {
@@ -250,7 +308,12 @@ public final class ChakraSandbox implements AutoCloseable {
                     }
                 }
             }
-            addMessage(chats.get(random.nextInt(chats.size())), now);
+            for (int i = 0; i < messagesPerTick; i++) {
+                List<Chat> open = chats.stream().filter(c -> c.backlog < backlogLimit).toList();
+                if (!open.isEmpty()) {
+                    addMessage(open.get(random.nextInt(open.size())), now);
+                }
+            }
         } catch (RuntimeException e) {
             // an exception would silently cancel the schedule; a sandbox must keep ticking
         }
@@ -270,6 +333,8 @@ public final class ChakraSandbox implements AutoCloseable {
                 Math.max(at, timestamp + 1));
         message.deliveryStatus = inbound ? "DELIVERED" : "SENT";
         chat.messages.addLast(message);
+        chat.backlog++;
+        largestBacklog = Math.max(largestBacklog, chat.backlog);
         while (chat.messages.size() > MAX_MESSAGES_PER_CHAT) {
             chat.messages.removeFirst();
         }
@@ -279,8 +344,10 @@ public final class ChakraSandbox implements AutoCloseable {
     /** The chat's messages newest first; the phone endpoint adds the fields only it returns. */
     private ArrayNode render(Chat chat, boolean phoneEndpoint) {
         ArrayNode data = JSON.createArrayNode();
+        chat.backlog = 0;
         for (Iterator<Message> it = chat.messages.descendingIterator(); it.hasNext(); ) {
             Message m = it.next();
+            answeredExternalIds.add(m.externalId);
             boolean inbound = m.direction.equals("INBOUND");
             ObjectNode json = data.addObject();
             json.put("id", m.id);
@@ -382,6 +449,7 @@ public final class ChakraSandbox implements AutoCloseable {
         final String contact;
         final Deque<Message> messages = new ArrayDeque<>(); // oldest first
         String[] exchange; // the question the customer asked last, and its answer
+        int backlog; // messages added since the chat was last answered
 
         Chat(String id, String phone, String contact) {
             this.id = id;

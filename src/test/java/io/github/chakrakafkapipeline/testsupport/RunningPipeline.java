@@ -21,7 +21,7 @@ public final class RunningPipeline implements AutoCloseable {
     public static RunningPipeline start(Map<String, String> overrides) {
         Main main = PipelineApplication.newMain();
         // a free management port, so that test JVMs running side by side do not collide on the default one
-        main.addOverrideProperty("camel.management.port", String.valueOf(freePort()));
+        main.addOverrideProperty("pipeline.management.port", String.valueOf(freePort()));
         overrides.forEach(main::addOverrideProperty);
         main.start();
         if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
