@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -222,14 +221,8 @@ class ApiFaultsTest {
     }
 
     private Map<String, String> settings(String chatIds) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("chakra.api.base.url", chakra.baseUrl());
-        settings.put("chakra.api.token", TOKEN);
-        settings.put("chakra.chat.ids", chatIds);
-        settings.put("chakra.phone.numbers", "");
-        settings.put("pipeline.poll.cron", "0/1 * * * * ?");
+        Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), chatIds, "");
         settings.put("chakra.http.retry.initial.delay.millis", "100");
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         settings.put("pipeline.topic.inbound", topicPrefix + "inbound");
         settings.put("pipeline.topic.outbound", topicPrefix + "outbound");
         settings.put("pipeline.topic.dead-letter", topicPrefix + "dead-letter");

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -175,13 +174,8 @@ class BrokerOutageTest {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> settings = new HashMap<>(KAFKA_FAILS_FAST);
-        settings.put("chakra.api.base.url", chakra.baseUrl());
-        settings.put("chakra.api.token", TOKEN);
-        settings.put("chakra.chat.ids", chat);
-        settings.put("chakra.phone.numbers", phone);
-        settings.put("pipeline.poll.cron", "0/1 * * * * ?");
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), chat, phone);
+        settings.putAll(KAFKA_FAILS_FAST);
         return settings;
     }
 

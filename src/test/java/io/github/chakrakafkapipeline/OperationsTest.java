@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -156,13 +155,7 @@ class OperationsTest {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("chakra.api.base.url", chakra.baseUrl());
-        settings.put("chakra.api.token", TOKEN);
-        settings.put("chakra.chat.ids", CHAT);
-        settings.put("chakra.phone.numbers", "");
-        settings.put("pipeline.poll.cron", "0/1 * * * * ?");
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT, "");
         settings.put("pipeline.management.port", String.valueOf(managementPort));
         return settings;
     }

@@ -185,14 +185,7 @@ class PipelineEndToEndTest {
     }
 
     private Map<String, String> settings(String chatIds, String phoneNumbers) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("chakra.api.base.url", chakra.baseUrl());
-        settings.put("chakra.api.token", TOKEN);
-        settings.put("chakra.chat.ids", chatIds);
-        settings.put("chakra.phone.numbers", phoneNumbers);
-        settings.put("pipeline.poll.cron", "0/1 * * * * ?");
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        return settings;
+        return chakra.pipelineSettings(kafka.bootstrapServers(), chatIds, phoneNumbers);
     }
 
     /**

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -36,6 +38,18 @@ public final class ChakraStub implements AutoCloseable {
 
     public WireMockServer server() {
         return server;
+    }
+
+    /** Settings that point the pipeline at this stub and a broker, polling every second; add to them as needed. */
+    public Map<String, String> pipelineSettings(String bootstrapServers, String chatIds, String phoneNumbers) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("chakra.api.base.url", baseUrl());
+        settings.put("chakra.api.token", token);
+        settings.put("chakra.chat.ids", chatIds);
+        settings.put("chakra.phone.numbers", phoneNumbers);
+        settings.put("pipeline.poll.cron", "0/1 * * * * ?");
+        settings.put("kafka.bootstrap.servers", bootstrapServers);
+        return settings;
     }
 
     public void answerChat(String chatId, String answer) {
