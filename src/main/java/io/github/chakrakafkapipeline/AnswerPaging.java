@@ -1,12 +1,19 @@
 package io.github.chakrakafkapipeline;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
 
-/** Starts the paged fetch of a target with the configured paging, and feeds it the answers. */
+/**
+ * Starts the paged fetch of a target with the configured paging, feeds it the answers, and hands out what is left to
+ * publish.
+ */
 public class AnswerPaging {
 
     private final int pageSize;
@@ -26,6 +33,25 @@ public class AnswerPaging {
 
     public void collect(@Body AnswerPage page, @ExchangeProperty("chakraFetch") PagedFetch fetch) {
         fetch.accept(page, published::contains);
+    }
+
+    /**
+     * The fetched messages, oldest first, less those already published: most of every answer in the steady state,
+     * counted here as duplicates instead of each going through the publishing route. The idempotent consumer there
+     * still decides for the rest.
+     */
+    public List<ReceivedMessage> unpublished(@ExchangeProperty("chakraFetch") PagedFetch fetch,
+            @ExchangeProperty(PublishTally.PROPERTY) PublishTally.Counts counts) {
+        List<ReceivedMessage> fetched = fetch.messages();
+        List<ReceivedMessage> fresh = new ArrayList<>(fetched.size());
+        for (ReceivedMessage message : fetched) {
+            JsonNode externalId = message.json().get("externalId");
+            if (externalId == null || !externalId.isTextual() || !published.contains(externalId.asText())) {
+                fresh.add(message);
+            }
+        }
+        counts.alreadyPublished(fetched.size() - fresh.size());
+        return fresh;
     }
 
     static PagedFetch.Style parseStyle(String style) {

@@ -39,8 +39,9 @@ public class PipelineMetrics {
         return found;
     }
 
-    public void fetched(String endpoint) {
-        counter("chakra.pipeline.messages.fetched", "Messages received in ChakraHQ answers", "endpoint", endpoint).increment();
+    public void fetched(String endpoint, int messages) {
+        counter("chakra.pipeline.messages.fetched", "Messages received in ChakraHQ answers", "endpoint", endpoint)
+                .increment(messages);
     }
 
     public void published(String endpoint, String topic, long messageTimestamp) {
@@ -49,9 +50,9 @@ public class PipelineMetrics {
         newestPublishedTimestamp.computeIfAbsent(topic, this::freshnessGauge).accumulateAndGet(messageTimestamp, Math::max);
     }
 
-    public void duplicate(String endpoint) {
+    public void duplicates(String endpoint, int messages) {
         counter("chakra.pipeline.messages.duplicates", "Messages skipped because they were already published",
-                "endpoint", endpoint).increment();
+                "endpoint", endpoint).increment(messages);
     }
 
     public void deadLettered(String endpoint, String topic) {

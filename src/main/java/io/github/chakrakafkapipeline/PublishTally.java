@@ -41,6 +41,12 @@ public class PublishTally implements AggregationStrategy {
             this.endpoint = endpoint;
         }
 
+        /** Messages left out before publishing because they were published already. */
+        void alreadyPublished(int messages) {
+            received += messages;
+            duplicates += messages;
+        }
+
         @Override
         public String toString() {
             return received + " received, " + published + " new published, " + duplicates + " duplicates, "
@@ -57,10 +63,8 @@ public class PublishTally implements AggregationStrategy {
     public Exchange aggregate(Exchange previous, Exchange message) {
         Counts counts = message.getProperty(PROPERTY, Counts.class);
         counts.received++;
-        metrics.fetched(counts.endpoint);
         if (message.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
             counts.duplicates++;
-            metrics.duplicate(counts.endpoint);
         } else if (message.getException() == null) {
             if (message.getMessage().getHeader(MessageClassifier.DEAD_LETTER_REASON) != null) {
                 counts.deadLettered++;
@@ -79,6 +83,8 @@ public class PublishTally implements AggregationStrategy {
     /** Called once the answer is handled: records the time it took. */
     public void finish(@ExchangeProperty(PROPERTY) Counts counts) {
         counts.elapsedNanos = System.nanoTime() - counts.startedNanos;
+        metrics.fetched(counts.endpoint, counts.received);
+        metrics.duplicates(counts.endpoint, counts.duplicates);
         metrics.targetPolled(counts.endpoint, Duration.ofNanos(counts.elapsedNanos));
     }
 }

@@ -54,7 +54,7 @@ public class PublishedMessageRepository extends ServiceSupport implements Idempo
     private final Duration loadTimeout;
     private Map<String, Object> kafkaConfig;
 
-    private final Set<String> published = ConcurrentHashMap.newKeySet();
+    private final FingerprintSet published = new FingerprintSet();
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private Producer<String, String> producer;
 
