@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
@@ -45,8 +43,7 @@ public class AnswerPaging {
         List<ReceivedMessage> fetched = fetch.messages();
         List<ReceivedMessage> fresh = new ArrayList<>(fetched.size());
         for (ReceivedMessage message : fetched) {
-            JsonNode externalId = message.json().get("externalId");
-            if (externalId == null || !externalId.isTextual() || !published.contains(externalId.asText())) {
+            if (message.externalId() == null || !published.contains(message.externalId())) {
                 fresh.add(message);
             }
         }

@@ -64,13 +64,36 @@ public class ChakraAnswerParser {
 
     private List<ReceivedMessage> readElements(JsonParser parser, String answer) throws IOException {
         List<ReceivedMessage> elements = new ArrayList<>();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
             int start = (int) parser.currentTokenLocation().getCharOffset();
-            JsonNode element = mapper.readTree(parser);
-            int end = (int) parser.currentLocation().getCharOffset();
-            elements.add(new ReceivedMessage(element, answer.substring(start, end)));
+            if (token == JsonToken.START_OBJECT) {
+                elements.add(readObject(parser, answer, start));
+            } else {
+                JsonNode element = mapper.readTree(parser); // not a message: the classifier will say why
+                int end = (int) parser.currentLocation().getCharOffset();
+                elements.add(new ReceivedMessage(answer.substring(start, end), null, Long.MIN_VALUE, element));
+            }
         }
         return elements;
+    }
+
+    /** A message object, read for its externalId and timestamp only: no tree is built for it here. */
+    private static ReceivedMessage readObject(JsonParser parser, String answer, int start) throws IOException {
+        String externalId = null;
+        long timestamp = Long.MIN_VALUE;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("externalId".equals(field)) {
+                externalId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+            } else if ("timestamp".equals(field)) {
+                timestamp = value.isNumeric() ? parser.getValueAsLong(Long.MIN_VALUE) : Long.MIN_VALUE;
+            }
+            parser.skipChildren(); // a no-op on a scalar
+        }
+        int end = (int) parser.currentLocation().getCharOffset();
+        return new ReceivedMessage(answer.substring(start, end), externalId, timestamp, null);
     }
 
     private static String describe(JsonToken token) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -30,17 +31,21 @@ public class ChakraCallNotifier extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
     }
 
+    /** The sending event too: Camel reports a send as sent only when someone took its sending event. */
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().startsWith(apiBaseUrl);
+        return event instanceof ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().startsWith(apiBaseUrl)
+                || event instanceof ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().startsWith(apiBaseUrl);
     }
 
     @Override
     public void notify(CamelEvent event) {
-        Exchange exchange = ((ExchangeSentEvent) event).getExchange();
+        if (!(event instanceof ExchangeSentEvent sent)) {
+            return;
+        }
+        Exchange exchange = sent.getExchange();
         String endpoint = exchange.getProperty("chakraEndpoint", "unknown", String.class);
         int status = exchange.getException() instanceof HttpOperationFailedException failed
                 ? failed.getStatusCode()

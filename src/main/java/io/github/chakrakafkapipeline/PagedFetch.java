@@ -90,7 +90,6 @@ public final class PagedFetch {
     }
 
     private static boolean isPublished(ReceivedMessage message, Predicate<String> alreadyPublished) {
-        String externalId = message.json().path("externalId").asText("");
-        return !externalId.isEmpty() && alreadyPublished.test(externalId);
+        return message.externalId() != null && alreadyPublished.test(message.externalId());
     }
 }

@@ -38,6 +38,23 @@ class ChakraAnswerParserTest {
     }
 
     @Test
+    void reads_each_element_for_its_external_id_and_timestamp_as_a_tree_would() throws Exception {
+        List<ReceivedMessage> messages = parser.parse("{\"_data\": ["
+                + "{\"body\": {\"externalId\": \"nested\"}, \"externalId\": \"a\", \"timestamp\": 5},"
+                + "{\"externalId\": 7, \"timestamp\": \"soon\"},"
+                + "{\"externalId\": \"first\", \"externalId\": \"last\", \"timestamp\": 2.9}]}").messages();
+        for (ReceivedMessage message : messages) {
+            ReceivedMessage fromTree = ReceivedMessage.of(message.raw());
+            assertEquals(fromTree.externalId(), message.externalId(), message.raw());
+            assertEquals(fromTree.timestamp(), message.timestamp(), message.raw());
+        }
+        assertEquals("a", messages.get(0).externalId());
+        assertEquals(null, messages.get(1).externalId(), "not textual");
+        assertEquals("last", messages.get(2).externalId());
+        assertEquals("last", messages.get(2).json().get("externalId").asText(), "the tree, built when asked for");
+    }
+
+    @Test
     void keeps_elements_that_are_not_objects_so_they_can_be_dead_lettered() throws Exception {
         List<ReceivedMessage> messages = parser.parse("{\"_data\": [\"text\", 42, null, [1]]}").messages();
         assertEquals(List.of("\"text\"", "42", "null", "[1]"), messages.stream().map(ReceivedMessage::raw).toList());

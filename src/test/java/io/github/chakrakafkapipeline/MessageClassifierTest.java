@@ -56,6 +56,6 @@ class MessageClassifierTest {
     }
 
     private String classify(String raw) throws Exception {
-        return classifier.classify(new ReceivedMessage(JSON.readTree(raw), raw), headers, properties);
+        return classifier.classify(ReceivedMessage.of(raw), headers, properties);
     }
 }

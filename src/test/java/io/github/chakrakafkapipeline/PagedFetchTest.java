@@ -8,12 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 class PagedFetchTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void without_paging_asks_once_with_the_configured_body() {
@@ -56,7 +54,7 @@ class PagedFetchTest {
         fetch.accept(page(null, "m4", "m3"), id -> false);
         fetch.accept(page(null, "m2", "m1"), id -> false);
         assertEquals(List.of("m1", "m2", "m3", "m4"),
-                fetch.messages().stream().map(m -> m.json().get("externalId").asText()).toList());
+                fetch.messages().stream().map(ReceivedMessage::externalId).toList());
     }
 
     private static boolean after(AnswerPage page, Set<String> published) {
@@ -69,11 +67,7 @@ class PagedFetchTest {
     private static AnswerPage page(Boolean hasMore, String... externalIds) {
         return new AnswerPage(Stream.of(externalIds).map(id -> {
             String raw = "{\"externalId\": \"" + id + "\", \"timestamp\": 1" + id.replaceAll("\\D", "") + "}";
-            try {
-                return new ReceivedMessage(JSON.readTree(raw), raw);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
+            return ReceivedMessage.of(raw);
         }).toList(), hasMore);
     }
 }
