@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
+import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.RestartableKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import io.github.chakrakafkapipeline.testsupport.TestData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,7 +209,7 @@ class BrokerOutageTest {
 
     private void assertEachOnceInTimestampOrder(List<String> messages) throws Exception {
         List<ConsumerRecord<String, String>> published = published();
-        Map<String, JsonNode> sent = messages.stream().map(BrokerOutageTest::json)
+        Map<String, JsonNode> sent = messages.stream().map(TestData::json)
                 .collect(Collectors.toMap(m -> m.get("externalId").asText(), Function.identity()));
 
         Map<String, Long> copies = published.stream().collect(
@@ -247,22 +250,5 @@ class BrokerOutageTest {
     private static String message(String externalId, String chat, String direction, long timestamp) {
         return "{\"externalId\": \"wamid." + externalId + "-" + chat + "\", \"chat\": \"" + chat
                 + "\", \"direction\": \"" + direction + "\", \"text\": \"hi\", \"timestamp\": " + timestamp + "}";
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (Exception e) {
-            throw new AssertionError("Not JSON: " + text, e);
-        }
-    }
-
-    @SafeVarargs
-    private static <T> List<T> concat(List<T>... lists) {
-        List<T> all = new ArrayList<>();
-        for (List<T> list : lists) {
-            all.addAll(list);
-        }
-        return all;
     }
 }

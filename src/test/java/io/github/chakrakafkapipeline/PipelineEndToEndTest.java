@@ -10,6 +10,8 @@ import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static org.awaitility.Awaitility.await;
+import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
+import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -220,22 +222,5 @@ class PipelineEndToEndTest {
             texts.add(element.toString());
         }
         return texts;
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (Exception e) {
-            throw new AssertionError("Not JSON: " + text, e);
-        }
-    }
-
-    @SafeVarargs
-    private static <T> List<T> concat(List<T>... lists) {
-        List<T> all = new ArrayList<>();
-        for (List<T> list : lists) {
-            all.addAll(list);
-        }
-        return all;
     }
 }
