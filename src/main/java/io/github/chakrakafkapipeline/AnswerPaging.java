@@ -35,8 +35,7 @@ public class AnswerPaging {
 
     /**
      * The fetched messages, oldest first, less those already published: most of every answer in the steady state,
-     * counted here as duplicates instead of each going through the publishing route. The idempotent consumer there
-     * still decides for the rest.
+     * counted here as duplicates before any of them is classified. {@link MessageClaims} still decides for the rest.
      */
     public List<ReceivedMessage> unpublished(@ExchangeProperty("chakraFetch") PagedFetch fetch,
             @ExchangeProperty(PublishTally.PROPERTY) PublishTally.Counts counts) {

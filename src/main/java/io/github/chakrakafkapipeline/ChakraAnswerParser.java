@@ -70,30 +70,55 @@ public class ChakraAnswerParser {
             if (token == JsonToken.START_OBJECT) {
                 elements.add(readObject(parser, answer, start));
             } else {
-                JsonNode element = mapper.readTree(parser); // not a message: the classifier will say why
+                // not a message: the classifier will say why
+                if (token.isScalarValue()) {
+                    parser.finishToken(); // so that the location is past the value's end
+                } else {
+                    parser.skipChildren();
+                }
                 int end = (int) parser.currentLocation().getCharOffset();
-                elements.add(new ReceivedMessage(answer.substring(start, end), null, Long.MIN_VALUE, element));
+                elements.add(ReceivedMessage.notAnObject(answer.substring(start, end)));
             }
         }
         return elements;
     }
 
-    /** A message object, read for its externalId and timestamp only: no tree is built for it here. */
+    /** A message object, read for the fields the pipeline uses only: no tree is built for it. */
     private static ReceivedMessage readObject(JsonParser parser, String answer, int start) throws IOException {
         String externalId = null;
         long timestamp = Long.MIN_VALUE;
+        String direction = null;
+        String chat = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            if ("externalId".equals(field)) {
-                externalId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-            } else if ("timestamp".equals(field)) {
-                timestamp = value.isNumeric() ? parser.getValueAsLong(Long.MIN_VALUE) : Long.MIN_VALUE;
+            switch (field) {
+                case "externalId" -> externalId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "timestamp" -> timestamp = value.isNumeric() ? parser.getValueAsLong(Long.MIN_VALUE) : Long.MIN_VALUE;
+                case "direction" -> direction = value.isStructStart() ? json(parser, answer) : scalarText(parser, value);
+                case "chat" -> chat = scalarText(parser, value);
+                default -> { }
             }
-            parser.skipChildren(); // a no-op on a scalar
+            parser.skipChildren(); // a no-op on a scalar, or once skipped
         }
         int end = (int) parser.currentLocation().getCharOffset();
-        return new ReceivedMessage(answer.substring(start, end), externalId, timestamp, null);
+        return new ReceivedMessage(answer.substring(start, end), true, externalId, timestamp, direction, chat);
+    }
+
+    /** A scalar's text (a number as written); null for JSON null, an object or an array, which are skipped. */
+    private static String scalarText(JsonParser parser, JsonToken value) throws IOException {
+        if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    /** The object or array the parser is at, as its JSON text. */
+    private static String json(JsonParser parser, String answer) throws IOException {
+        int start = (int) parser.currentTokenLocation().getCharOffset();
+        parser.skipChildren();
+        return answer.substring(start, (int) parser.currentLocation().getCharOffset());
     }
 
     private static String describe(JsonToken token) {

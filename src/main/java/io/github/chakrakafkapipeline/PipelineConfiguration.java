@@ -40,16 +40,17 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public MessageClassifier messageClassifier() {
-        return new MessageClassifier();
-    }
-
-    @BindToRegistry
-    public PublishTally publishTally(@BeanInject("pipelineMetrics") PipelineMetrics metrics,
+    public MessageClaims messageClaims(@BeanInject("publishedMessages") PublishedMessageRepository published,
+            @BeanInject("pipelineMetrics") PipelineMetrics metrics,
             @PropertyInject("pipeline.topic.inbound") String inbound,
             @PropertyInject("pipeline.topic.outbound") String outbound,
             @PropertyInject("pipeline.topic.dead-letter") String deadLetter) {
-        return new PublishTally(metrics, inbound, outbound, deadLetter);
+        return new MessageClaims(new MessageClassifier(inbound, outbound, deadLetter), published, metrics);
+    }
+
+    @BindToRegistry
+    public PublishTally publishTally(@BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        return new PublishTally(metrics);
     }
 
     @BindToRegistry
@@ -100,6 +101,9 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
+        context.addService(context.getRegistry().lookupByNameAndType("publishedMessages",
+                PublishedMessageRepository.class));
         context.getManagementStrategy().addEventNotifier(
                 context.getRegistry().lookupByNameAndType("chakraCallNotifier", ChakraCallNotifier.class));
         // the gauges once Camel's metrics registry exists, which is after this configuration ran; once, though the

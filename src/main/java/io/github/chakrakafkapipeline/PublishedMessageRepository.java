@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * The dedup state: which messages already reached Kafka, kept in a compacted Kafka topic so that the service itself
  * stays stateless and a restart publishes nothing again.
  * <p>
- * Used by the idempotent consumer in eager mode: {@link #add} claims a key before publishing, so two polls that
- * return the same message at once cannot both publish it; {@link #confirm}, called only once Kafka acknowledged the
- * message, records it; {@link #remove} releases the claim of a message that failed, so the next poll tries again.
+ * Used by {@link MessageClaims} the way Camel's idempotent consumer uses it in eager mode: {@link #add} claims a key
+ * before publishing, so two polls that return the same message at once cannot both publish it; {@link #confirm},
+ * called only once Kafka acknowledged the message, records it; {@link #remove} releases the claim of a message that failed, so the next poll tries again.
  * Nothing is recorded that did not reach Kafka. A crash between the acknowledgement and the record can only cause a
  * duplicate of that in-flight message, never a loss.
  * <p>

@@ -1,12 +1,14 @@
 package io.github.chakrakafkapipeline;
 
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
+import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 class ChakraAnswerParserTest {
@@ -38,26 +40,40 @@ class ChakraAnswerParserTest {
     }
 
     @Test
-    void reads_each_element_for_its_external_id_and_timestamp_as_a_tree_would() throws Exception {
-        List<ReceivedMessage> messages = parser.parse("{\"_data\": ["
-                + "{\"body\": {\"externalId\": \"nested\"}, \"externalId\": \"a\", \"timestamp\": 5},"
-                + "{\"externalId\": 7, \"timestamp\": \"soon\"},"
-                + "{\"externalId\": \"first\", \"externalId\": \"last\", \"timestamp\": 2.9}]}").messages();
-        for (ReceivedMessage message : messages) {
-            ReceivedMessage fromTree = ReceivedMessage.of(message.raw());
-            assertEquals(fromTree.externalId(), message.externalId(), message.raw());
-            assertEquals(fromTree.timestamp(), message.timestamp(), message.raw());
+    void reads_the_fields_it_uses_as_a_tree_would_without_building_one() throws Exception {
+        List<String> elements = List.of(
+                "{\"body\": {\"externalId\": \"nested\"}, \"externalId\": \"a\", \"timestamp\": 5, \"direction\": \"INBOUND\", \"chat\": \"c\"}",
+                "{\"externalId\": 7, \"timestamp\": \"soon\", \"direction\": null, \"chat\": {\"id\": 1}}",
+                "{\"externalId\": \"first\", \"externalId\": \"last\", \"timestamp\": 2.9, \"direction\": true, \"chat\": 12}",
+                "{\"direction\": {\"to\": \"INBOUND\"}}");
+        List<ReceivedMessage> messages = parser.parse("{\"_data\": [" + String.join(",", elements) + "]}").messages();
+        for (int i = 0; i < elements.size(); i++) {
+            ReceivedMessage message = messages.get(i);
+            JsonNode tree = json(elements.get(i));
+            assertEquals(elements.get(i), message.raw());
+            assertTrue(message.object());
+            assertEquals(tree.path("externalId").isTextual() ? tree.get("externalId").asText() : null,
+                    message.externalId(), message.raw());
+            assertEquals(tree.path("timestamp").canConvertToLong() ? tree.get("timestamp").asLong() : Long.MIN_VALUE,
+                    message.timestamp(), message.raw());
+            assertEquals(tree.path("chat").isValueNode() ? tree.get("chat").asText() : null, message.chat(),
+                    message.raw());
+            JsonNode direction = tree.path("direction");
+            if (direction.isContainerNode()) {
+                assertEquals(direction, json(message.direction()), "an object or array as its JSON");
+            } else {
+                assertEquals(direction.isValueNode() && !direction.isNull() ? direction.asText() : null,
+                        message.direction(), message.raw());
+            }
         }
-        assertEquals("a", messages.get(0).externalId());
-        assertEquals(null, messages.get(1).externalId(), "not textual");
         assertEquals("last", messages.get(2).externalId());
-        assertEquals("last", messages.get(2).json().get("externalId").asText(), "the tree, built when asked for");
     }
 
     @Test
     void keeps_elements_that_are_not_objects_so_they_can_be_dead_lettered() throws Exception {
         List<ReceivedMessage> messages = parser.parse("{\"_data\": [\"text\", 42, null, [1]]}").messages();
         assertEquals(List.of("\"text\"", "42", "null", "[1]"), messages.stream().map(ReceivedMessage::raw).toList());
+        assertTrue(messages.stream().noneMatch(ReceivedMessage::object));
     }
 
     @Test

@@ -1,35 +1,34 @@
 package io.github.chakrakafkapipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chakrakafkapipeline.testsupport.TestData;
 import org.junit.jupiter.api.Test;
 
 class MessageClassifierTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final MessageClassifier classifier = new MessageClassifier();
-    private final Map<String, Object> headers = new HashMap<>();
-    private final Map<String, Object> properties = new HashMap<>();
+    private final MessageClassifier classifier = new MessageClassifier("in", "out", "dead");
 
     @Test
-    void a_message_is_keyed_by_chat_deduplicated_on_external_id_and_published_as_received() throws Exception {
-        String raw = "{\"externalId\":\"wamid.1\",\"direction\":\"INBOUND\",\"chat\":\"c1\",\"text\":\"hi\"}";
-        assertEquals(raw, classify(raw));
-        assertEquals("wamid.1", headers.get(MessageClassifier.EXTERNAL_ID));
-        assertEquals("INBOUND", headers.get(MessageClassifier.DIRECTION));
-        assertEquals("c1", headers.get(MessageClassifier.KAFKA_KEY));
-        assertNull(headers.get(MessageClassifier.DEAD_LETTER_REASON));
-        assertEquals("wamid.1", properties.get(MessageClassifier.DEDUP_KEY));
+    void a_message_goes_to_the_topic_of_its_direction_keyed_by_chat_and_deduplicated_on_external_id() {
+        MessageClassifier.Outcome inbound = classify(
+                "{\"externalId\":\"wamid.1\",\"direction\":\"INBOUND\",\"chat\":\"c1\",\"text\":\"hi\"}");
+        assertEquals("in", inbound.topic());
+        assertEquals("c1", inbound.key());
+        assertEquals(Map.of(MessageClassifier.EXTERNAL_ID, "wamid.1", MessageClassifier.DIRECTION, "INBOUND"),
+                inbound.headers());
+        assertEquals("wamid.1", inbound.dedupKey());
+        assertFalse(inbound.deadLettered());
+        assertEquals("out", classify("{\"externalId\":\"wamid.2\",\"direction\":\"OUTBOUND\"}").topic());
     }
 
     @Test
-    void names_why_an_element_cannot_be_published() throws Exception {
+    void names_why_an_element_cannot_be_published() {
         assertEquals("element of _data is not a JSON object", reasonFor("[1]"));
         assertEquals("message has no externalId", reasonFor("{\"direction\":\"INBOUND\"}"));
         assertEquals("message has no externalId", reasonFor("{\"externalId\":\" \",\"direction\":\"INBOUND\"}"));
@@ -39,23 +38,23 @@ class MessageClassifierTest {
     }
 
     @Test
-    void dead_letters_are_deduplicated_by_content_not_by_external_id() throws Exception {
-        classify("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}");
-        Object first = properties.get(MessageClassifier.DEDUP_KEY);
-        classify("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}");
-        assertEquals(first, properties.get(MessageClassifier.DEDUP_KEY), "the same element is reported once");
-        classify("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"READ\"}");
-        assertNotEquals(first, properties.get(MessageClassifier.DEDUP_KEY));
+    void dead_letters_are_deduplicated_by_content_not_by_external_id() {
+        String first = classify("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}").dedupKey();
+        assertEquals(first, classify("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}")
+                .dedupKey(), "the same element is reported once");
+        assertNotEquals(first, classify("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"READ\"}")
+                .dedupKey());
         assertNotEquals("x", first, "a corrected message with this externalId can still be published");
     }
 
-    private String reasonFor(String raw) throws Exception {
-        headers.clear();
-        classify(raw);
-        return (String) headers.get(MessageClassifier.DEAD_LETTER_REASON);
+    private String reasonFor(String raw) {
+        MessageClassifier.Outcome outcome = classify(raw);
+        assertTrue(outcome.deadLettered());
+        assertEquals("dead", outcome.topic());
+        return outcome.headers().get(MessageClassifier.DEAD_LETTER_REASON);
     }
 
-    private String classify(String raw) throws Exception {
-        return classifier.classify(ReceivedMessage.of(raw), headers, properties);
+    private MessageClassifier.Outcome classify(String raw) {
+        return classifier.classify(TestData.message(raw));
     }
 }

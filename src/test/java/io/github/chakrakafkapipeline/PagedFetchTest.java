@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.github.chakrakafkapipeline.testsupport.TestData;
 import org.junit.jupiter.api.Test;
 
 class PagedFetchTest {
@@ -67,7 +68,7 @@ class PagedFetchTest {
     private static AnswerPage page(Boolean hasMore, String... externalIds) {
         return new AnswerPage(Stream.of(externalIds).map(id -> {
             String raw = "{\"externalId\": \"" + id + "\", \"timestamp\": 1" + id.replaceAll("\\D", "") + "}";
-            return ReceivedMessage.of(raw);
+            return TestData.message(raw);
         }).toList(), hasMore);
     }
 }

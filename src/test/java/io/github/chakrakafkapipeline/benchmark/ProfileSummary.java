@@ -41,6 +41,7 @@ public final class ProfileSummary {
         {"oldest-first sort (PagedFetch)", "io.github.chakrakafkapipeline.PagedFetch", "io.github.chakrakafkapipeline.ReceivedMessage"},
         {"dedup (PublishedMessageRepository)", "io.github.chakrakafkapipeline.PublishedMessageRepository"},
         {"tally (PublishTally)", "io.github.chakrakafkapipeline.PublishTally"},
+        {"claims and records (MessageClaims)", "io.github.chakrakafkapipeline.MessageClaims"},
         {"other pipeline beans", "io.github.chakrakafkapipeline."},
         {"Jackson (other)", "com.fasterxml.jackson."},
         {"answer body to String (stream cache, IOHelper)", "org.apache.camel.converter.stream.",

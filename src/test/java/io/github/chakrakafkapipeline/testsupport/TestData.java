@@ -5,6 +5,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chakrakafkapipeline.ChakraAnswerParser;
+import io.github.chakrakafkapipeline.MalformedAnswerException;
+import io.github.chakrakafkapipeline.ReceivedMessage;
 
 /** Small helpers the tests share for the data they check. */
 public final class TestData {
@@ -19,6 +22,15 @@ public final class TestData {
             return JSON.readTree(text);
         } catch (Exception e) {
             throw new AssertionError("Not JSON: " + text, e);
+        }
+    }
+
+    /** One element of an answer, read as the pipeline reads it. */
+    public static ReceivedMessage message(String raw) {
+        try {
+            return new ChakraAnswerParser().parse("{\"_data\": [" + raw + "]}").messages().get(0);
+        } catch (MalformedAnswerException e) {
+            throw new AssertionError("Not an element of an answer: " + raw, e);
         }
     }
 
