@@ -1,6 +1,7 @@
 package io.github.chakrakafkapipeline;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +23,12 @@ public class ChakraAnswerParser {
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public AnswerPage parse(String answer) throws MalformedAnswerException {
-        if (answer == null || answer.isBlank()) {
+    /**
+     * An answer as received. JSON is UTF-8 (RFC 8259), whatever charset the response or the JVM default names; it is
+     * read as bytes, and an element's text is decoded only when it is published.
+     */
+    public AnswerPage read(byte[] answer) throws MalformedAnswerException {
+        if (answer == null || isBlank(answer)) {
             throw new MalformedAnswerException("the answer is empty; expected a JSON object with a _data array");
         }
         List<ReceivedMessage> messages = null;
@@ -62,11 +67,16 @@ public class ChakraAnswerParser {
         return new AnswerPage(messages, hasMore);
     }
 
-    private List<ReceivedMessage> readElements(JsonParser parser, String answer) throws IOException {
+    /** An answer given as text. */
+    public AnswerPage parse(String answer) throws MalformedAnswerException {
+        return read(answer == null ? null : answer.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<ReceivedMessage> readElements(JsonParser parser, byte[] answer) throws IOException {
         List<ReceivedMessage> elements = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            int start = (int) parser.currentTokenLocation().getCharOffset();
+            int start = (int) parser.currentTokenLocation().getByteOffset();
             if (token == JsonToken.START_OBJECT) {
                 elements.add(readObject(parser, answer, start));
             } else {
@@ -76,15 +86,15 @@ public class ChakraAnswerParser {
                 } else {
                     parser.skipChildren();
                 }
-                int end = (int) parser.currentLocation().getCharOffset();
-                elements.add(ReceivedMessage.notAnObject(answer.substring(start, end)));
+                int end = (int) parser.currentLocation().getByteOffset();
+                elements.add(new ReceivedMessage(answer, start, end, false, null, Long.MIN_VALUE, null, null));
             }
         }
         return elements;
     }
 
     /** A message object, read for the fields the pipeline uses only: no tree is built for it. */
-    private static ReceivedMessage readObject(JsonParser parser, String answer, int start) throws IOException {
+    private static ReceivedMessage readObject(JsonParser parser, byte[] answer, int start) throws IOException {
         String externalId = null;
         long timestamp = Long.MIN_VALUE;
         String direction = null;
@@ -101,8 +111,8 @@ public class ChakraAnswerParser {
             }
             parser.skipChildren(); // a no-op on a scalar, or once skipped
         }
-        int end = (int) parser.currentLocation().getCharOffset();
-        return new ReceivedMessage(answer.substring(start, end), true, externalId, timestamp, direction, chat);
+        int end = (int) parser.currentLocation().getByteOffset();
+        return new ReceivedMessage(answer, start, end, true, externalId, timestamp, direction, chat);
     }
 
     /** A scalar's text (a number as written); null for JSON null, an object or an array, which are skipped. */
@@ -115,10 +125,20 @@ public class ChakraAnswerParser {
     }
 
     /** The object or array the parser is at, as its JSON text. */
-    private static String json(JsonParser parser, String answer) throws IOException {
-        int start = (int) parser.currentTokenLocation().getCharOffset();
+    private static String json(JsonParser parser, byte[] answer) throws IOException {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
-        return answer.substring(start, (int) parser.currentLocation().getCharOffset());
+        int end = (int) parser.currentLocation().getByteOffset();
+        return new String(answer, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isBlank(byte[] answer) {
+        for (byte b : answer) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String describe(JsonToken token) {
@@ -131,8 +151,9 @@ public class ChakraAnswerParser {
         };
     }
 
-    private static String snippet(String answer) {
-        String flat = answer.strip().replaceAll("\\s+", " ");
+    private static String snippet(byte[] answer) {
+        String start = new String(answer, 0, Math.min(answer.length, 4 * ERROR_SNIPPET_CHARS), StandardCharsets.UTF_8);
+        String flat = start.strip().replaceAll("\\s+", " ");
         return flat.length() <= ERROR_SNIPPET_CHARS ? flat : flat.substring(0, ERROR_SNIPPET_CHARS) + "…";
     }
 }

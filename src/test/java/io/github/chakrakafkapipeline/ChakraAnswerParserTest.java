@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,13 @@ class ChakraAnswerParserTest {
             assertTrue(answer.contains(message.raw()), "the published value is the exact text of the element");
             assertTrue(message.raw().startsWith("{") && message.raw().endsWith("}"), message.raw());
         }
+    }
+
+    @Test
+    void reads_the_bytes_of_an_answer_as_utf8_whatever_the_default_charset() throws Exception {
+        String element = "{\"externalId\": \"a\", \"text\": \"नमस्ते 👋 ça va\"}";
+        AnswerPage page = parser.read(("{\"_data\": [" + element + "]}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(element, page.messages().get(0).raw());
     }
 
     @Test

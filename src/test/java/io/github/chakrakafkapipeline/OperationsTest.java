@@ -65,6 +65,7 @@ class OperationsTest {
                     "endpoint=\"chat-messages\",topic=\"chakra.messages.outbound\""));
             await("later polls skip both messages").atMost(Duration.ofSeconds(30)).until(() -> metric(
                     get("/observe/metrics").body(), "chakra_pipeline_messages_duplicates_total", "endpoint=\"chat-messages\"") >= 2);
+            metrics = get("/observe/metrics").body(); // after the later poll
             assertTrue(metric(metrics, "chakra_pipeline_api_calls_total", "endpoint=\"chat-messages\",status=\"2xx\"") >= 2);
             assertEquals(2.0, metric(metrics, "chakra_pipeline_dedup_ids", ""));
             assertTrue(metric(metrics, "chakra_pipeline_newest_published_age_seconds", "topic=\"chakra.messages.outbound\"") > 0);

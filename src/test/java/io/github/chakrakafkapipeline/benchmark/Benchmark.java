@@ -138,11 +138,12 @@ public final class Benchmark {
 
     private void runAll() throws Exception {
         if (options.warmup) {
-            say("== Warm-up (not counted): each contender on %d chats", Math.max(1, options.chats / 10));
-            int warmChats = Math.max(1, options.chats / 10);
-            runPipeline(0, warmChats, 2, false);
-            runHandWritten(0, warmChats, 2);
-            runRawProducer(0, warmChats);
+            // a full-size round, so that every contender runs JIT-compiled, as a long-running service does; a
+            // smaller one left the first repetition of each contender up to twice as slow as the later ones
+            say("== Warm-up (not counted): each contender on all %d chats", options.chats);
+            runPipeline(0, options.chats, 2, false);
+            runHandWritten(0, options.chats, 2);
+            runRawProducer(0, options.chats);
         }
         if (options.profile) {
             say("== Profiled run of the pipeline (not counted: the recording costs time)");

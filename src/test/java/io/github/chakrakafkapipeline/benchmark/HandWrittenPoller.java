@@ -31,8 +31,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Contender (b): the poller someone would write by hand instead of the pipeline. The JDK's HttpClient with as many
  * calls at a time as the pipeline's {@code chakra.http.concurrency}, a Jackson tree per answer, a HashSet of the
- * externalIds already sent, and one KafkaProducer (acks=all, idempotent, lz4, a short linger) sending each new message
- * to the topic of its direction, keyed by chat, oldest first, with the same headers the pipeline sets. No retries,
+ * externalIds already sent, and one KafkaProducer (the pipeline's settings: acks=all, idempotent, lz4, linger.ms=5,
+ * 64 KB batches) sending each new message to the topic of its direction, keyed by chat, oldest first, with the same
+ * headers the pipeline sets. No retries,
  * no dead letters, no persisted dedup state: the least that does the job.
  * <p>
  * With {@code httpOnly}, it only makes the calls and reads the answers: the cost of "the HTTP call itself".
@@ -69,7 +70,7 @@ final class HandWrittenPoller implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** The producer settings of contenders (b) and (c): as safe as the pipeline's, with batching. */
+    /** The producer settings of contenders (b) and (c): the pipeline's (config/application.properties). */
     static Map<String, Object> producerConfig(String bootstrapServers, int lingerMillis) {
         return Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -77,7 +78,8 @@ final class HandWrittenPoller implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.LINGER_MS_CONFIG, lingerMillis);
+                ProducerConfig.LINGER_MS_CONFIG, lingerMillis,
+                ProducerConfig.BATCH_SIZE_CONFIG, 65_536);
     }
 
     /** One poll of every chat: fetch, parse, skip what was sent, send the rest; then waits for every acknowledgement. */

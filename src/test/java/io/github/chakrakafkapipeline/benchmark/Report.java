@@ -113,13 +113,16 @@ final class Report {
                 .append(" chat ids (all C), bootstrap servers, fresh topic names, and a poll every second.\n")
                 .append("- **(b) hand-written**: JDK HttpClient with the pipeline's `chakra.http.concurrency` calls at")
                 .append(" a time, a Jackson tree per answer, a HashSet of externalIds, one KafkaProducer (acks=all,")
-                .append(" idempotent, lz4, linger.ms=5) sending each new message keyed by chat with the pipeline's")
+                .append(" idempotent, lz4, linger.ms=5, batch.size=64 KB: the pipeline's settings) sending each new")
+                .append(" message keyed by chat with the pipeline's")
                 .append(" headers, then flush.\n")
                 .append("- **(c) raw producer**: the same C x M records, built before the clock starts, sent by one")
                 .append(" KafkaProducer configured as (b), then flush.\n")
-                .append(String.format(Locale.ROOT, "- %d repetitions (contenders in rotating order, after an uncounted"
-                        + " warm-up round on C/10 chats); tables give the **median [min - max]** over them.%n%n",
-                        options.repetitions));
+                .append(String.format(Locale.ROOT, "- %d repetitions (contenders in rotating order, %s); tables give"
+                        + " the **median [min - max]** over them.%n%n", options.repetitions, options.warmup
+                        ? "after an uncounted warm-up round of the same size, so that each contender runs"
+                                + " JIT-compiled, as a long-running service does"
+                        : "with no warm-up round (`--no-warmup`): the first repetition includes JIT compilation"));
 
         // 1. backfill
         md.append("## 1. Backfill\n\n")
