@@ -35,22 +35,19 @@ public class MessageClaims {
             @ExchangeProperty(PublishTally.PROPERTY) PublishTally.Counts counts, Exchange exchange) {
         counts.toPublish(messages.size());
         PublishBatch batch = new PublishBatch(exchange);
-        for (ReceivedMessage message : messages) {
-            MessageClassifier.Outcome outcome = classifier.classify(message);
-            if (!published.add(outcome.dedupKey())) {
-                counts.claimedElsewhere();
-                continue;
+        try {
+            for (ReceivedMessage message : messages) {
+                MessageClassifier.Outcome outcome = classifier.classify(message);
+                Message record = record(message, outcome, endpoint, target, exchange);
+                if (!published.add(outcome.dedupKey())) {
+                    counts.claimedElsewhere();
+                    continue;
+                }
+                batch.add(record, outcome, message.timestamp());
             }
-            Message record = new DefaultMessage(exchange.getContext());
-            record.setBody(message.raw());
-            record.getHeaders().putAll(outcome.headers());
-            record.setHeader(SOURCE_ENDPOINT, endpoint);
-            record.setHeader(POLLED_TARGET, target);
-            record.setHeader(KafkaConstants.OVERRIDE_TOPIC, outcome.topic());
-            if (outcome.key() != null) {
-                record.setHeader(KafkaConstants.KEY, outcome.key());
-            }
-            batch.add(record, outcome, message.timestamp());
+        } catch (RuntimeException e) {
+            release(batch); // no claim may outlive a batch that will never be sent
+            throw e;
         }
         return batch;
     }
@@ -74,5 +71,24 @@ public class MessageClaims {
                 }
             }
         }
+    }
+
+    private void release(PublishBatch batch) {
+        batch.entries().forEach(entry -> published.remove(entry.outcome().dedupKey()));
+    }
+
+    /** The Kafka record of one message: its text as value, its own topic, key and headers. */
+    private static Message record(ReceivedMessage message, MessageClassifier.Outcome outcome, String endpoint,
+            String target, Exchange exchange) {
+        Message record = new DefaultMessage(exchange.getContext());
+        record.setBody(message.raw());
+        record.getHeaders().putAll(outcome.headers());
+        record.setHeader(SOURCE_ENDPOINT, endpoint);
+        record.setHeader(POLLED_TARGET, target);
+        record.setHeader(KafkaConstants.OVERRIDE_TOPIC, outcome.topic());
+        if (outcome.key() != null) {
+            record.setHeader(KafkaConstants.KEY, outcome.key());
+        }
+        return record;
     }
 }
