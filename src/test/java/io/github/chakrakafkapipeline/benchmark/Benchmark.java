@@ -1,5 +1,7 @@
 package io.github.chakrakafkapipeline.benchmark;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -277,12 +279,8 @@ public final class Benchmark {
                 .standby();
         long started = System.nanoTime();
         int inflight = context.getInflightRepository().size("messages-poll");
-        while (context.getInflightRepository().size("messages-poll") > 0) {
-            if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(30)) {
-                throw new IllegalStateException("The poll in flight did not end within 30 minutes");
-            }
-            Thread.sleep(20);
-        }
+        await("the poll in flight to end").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> context.getInflightRepository().size("messages-poll") == 0);
         say("  cron paused; %d poll(s) in flight, waited %d ms for it to end", inflight,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

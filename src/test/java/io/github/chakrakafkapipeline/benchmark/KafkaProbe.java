@@ -1,5 +1,8 @@
 package io.github.chakrakafkapipeline.benchmark;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -89,18 +92,9 @@ final class KafkaProbe implements AutoCloseable {
      * Waits, checking every 50 ms, until the topics hold at least {@code expected} records; returns the count. How soon this
      * notices does not change the figures, which come from the broker's append times.
      */
-    long awaitCount(Collection<String> topics, long expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long count = 0;
-        while (System.nanoTime() < deadline) {
-            count = count(topics);
-            if (count >= expected) {
-                return count;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("Only " + count + " of " + expected + " records reached " + topics
-                + " within " + timeout);
+    long awaitCount(Collection<String> topics, long expected, Duration timeout) {
+        return await("records on " + topics).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(50))
+                .until(() -> count(topics), greaterThanOrEqualTo(expected));
     }
 
     /** The broker's append time of the newest record on these topics, in epoch milliseconds. */
@@ -152,22 +146,18 @@ final class KafkaProbe implements AutoCloseable {
         return new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
     }
 
-    private void awaitMetadata(Collection<String> topics) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (topics.stream().allMatch(t -> consumer.partitionsFor(t, Duration.ofSeconds(5)).size() > 0)) {
-                    // only the partition's leader answers this, and only once it has taken the partition up: a
-                    // producer sending before that gets NOT_LEADER_OR_FOLLOWER and, idempotent, may then wedge on
-                    // OUT_OF_ORDER_SEQUENCE_NUMBER
+    private void awaitMetadata(Collection<String> topics) {
+        // the metadata of a just-created topic takes a moment; only the partition's leader answers endOffsets, and only
+        // once it has taken the partition up: a producer sending before that gets NOT_LEADER_OR_FOLLOWER and,
+        // idempotent, may then wedge on OUT_OF_ORDER_SEQUENCE_NUMBER
+        await("metadata of " + topics).atMost(Duration.ofSeconds(30)).pollInSameThread()
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+                    if (topics.stream().anyMatch(t -> consumer.partitionsFor(t, Duration.ofSeconds(5)).isEmpty())) {
+                        return false;
+                    }
                     endOffsets(topics);
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the metadata of a just-created topic takes a moment
-            }
-            Thread.sleep(50);
-        }
+                    return true;
+                });
     }
 
     @Override
