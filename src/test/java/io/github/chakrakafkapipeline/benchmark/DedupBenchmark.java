@@ -1,5 +1,7 @@
 package io.github.chakrakafkapipeline.benchmark;
 
+import static org.awaitility.Awaitility.await;
+
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,30 +145,27 @@ final class DedupBenchmark {
     }
 
     /** Milliseconds from {@code started} until the readiness endpoint answers 200; -1 when there is none. */
-    private static long awaitReady(String port, long started) throws InterruptedException {
+    private static long awaitReady(String port, long started) {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(1)).build();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                int status = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                }
-                if (status == 404) {
-                    return -1;
-                }
-            } catch (java.io.IOException notListening) {
-                if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(10)) {
-                    return -1; // no management port at all
-                }
-            }
-            Thread.sleep(10);
+        int readiness = await("the restarted pipeline's readiness").atMost(Duration.ofSeconds(60)).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> readiness(http, request, started), answer -> answer != 0);
+        return readiness == 200 ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) : -1;
+    }
+
+    /** 200 when ready, -1 when there is no readiness endpoint (404, or no management port at all), 0 not yet. */
+    private static int readiness(java.net.http.HttpClient http, java.net.http.HttpRequest request, long started)
+            throws InterruptedException {
+        try {
+            int status = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 ? 200 : status == 404 ? -1 : 0;
+        } catch (java.io.IOException notListening) {
+            return System.nanoTime() - started > TimeUnit.SECONDS.toNanos(10) ? -1 : 0;
         }
-        throw new IllegalStateException("The pipeline was not ready within 60 s of its start");
     }
 
     /** The live objects per class (instances, bytes), after a full GC: the JVM's GC.class_histogram. */

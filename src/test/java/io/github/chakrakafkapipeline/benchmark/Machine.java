@@ -28,30 +28,23 @@ record Machine(int cores, String memory, String cpu, String javaVersion, String 
     }
 
     private static String readMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    long kib = Long.parseLong(line.replaceAll("\\D", ""));
-                    return String.format("%.1f GiB", kib / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // reported as unknown
-        }
-        return "unknown";
+        String line = procLine("/proc/meminfo", "MemTotal:");
+        return line == null ? "unknown"
+                : String.format("%.1f GiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
     }
 
     private static String readCpu() {
+        String line = procLine("/proc/cpuinfo", "model name");
+        return line == null ? "unknown" : line.substring(line.indexOf(':') + 1).trim();
+    }
+
+    /** The first line of a /proc file that starts with {@code prefix}, or null. */
+    private static String procLine(String file, String prefix) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
+            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
         } catch (IOException | RuntimeException e) {
-            // reported as unknown
+            return null;
         }
-        return "unknown";
     }
 
     /** What {@code java -version} of this JVM prints. */
