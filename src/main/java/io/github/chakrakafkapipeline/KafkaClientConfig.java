@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline;
-
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline;
-
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

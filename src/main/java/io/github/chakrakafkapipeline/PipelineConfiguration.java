@@ -1,10 +1,21 @@
 package io.github.chakrakafkapipeline;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.chakrakafkapipeline.chakra.CallNotifier;
+import io.github.chakrakafkapipeline.chakra.ResponsePaging;
+import io.github.chakrakafkapipeline.chakra.ResponseParser;
+import io.github.chakrakafkapipeline.chakra.RetryPolicy;
+import io.github.chakrakafkapipeline.chakra.RetryPredicate;
+import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.ops.ReadinessCheck;
+import io.github.chakrakafkapipeline.ops.RouteReloads;
+import io.github.chakrakafkapipeline.publish.MessageClaims;
+import io.github.chakrakafkapipeline.publish.MessageClassifier;
+import io.github.chakrakafkapipeline.publish.PublishTally;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -35,12 +46,12 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ChakraAnswerParser chakraAnswerParser() {
-        return new ChakraAnswerParser();
+    public ResponseParser chakraAnswerParser() {
+        return new ResponseParser();
     }
 
     @BindToRegistry
-    public MessageClaims messageClaims(@BeanInject("publishedMessages") PublishedMessageRepository published,
+    public MessageClaims messageClaims(@BeanInject("publishedMessages") DedupState published,
             @BeanInject("pipelineMetrics") PipelineMetrics metrics,
             @PropertyInject("pipeline.topic.inbound") String inbound,
             @PropertyInject("pipeline.topic.outbound") String outbound,
@@ -54,27 +65,27 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ChakraRetryPredicate chakraRetry(
+    public RetryPredicate chakraRetry(
             @PropertyInject("chakra.http.retry.max") int maxRetries,
             @PropertyInject("chakra.http.retry.initial.delay.millis") long initialDelayMillis,
             @PropertyInject("chakra.http.retry.max.delay.millis") long maxDelayMillis,
             @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        return new ChakraRetryPredicate(
-                new ChakraRetryPolicy(maxRetries, initialDelayMillis, maxDelayMillis, Clock.systemUTC()), metrics);
+        return new RetryPredicate(
+                new RetryPolicy(maxRetries, initialDelayMillis, maxDelayMillis, Clock.systemUTC()), metrics);
     }
 
     @BindToRegistry
-    public ChakraCallNotifier chakraCallNotifier(@PropertyInject("chakra.api.base.url") String baseUrl,
+    public CallNotifier chakraCallNotifier(@PropertyInject("chakra.api.base.url") String baseUrl,
             @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        return new ChakraCallNotifier(baseUrl, metrics);
+        return new CallNotifier(baseUrl, metrics);
     }
 
     @BindToRegistry
-    public AnswerPaging answerPaging(
+    public ResponsePaging answerPaging(
             @PropertyInject("chakra.paging.page.size") int pageSize,
             @PropertyInject("chakra.paging.max.pages") int maxPages,
-            @BeanInject("publishedMessages") PublishedMessageRepository published) {
-        return new AnswerPaging(pageSize, maxPages, published);
+            @BeanInject("publishedMessages") DedupState published) {
+        return new ResponsePaging(pageSize, maxPages, published);
     }
 
     /** The threads that call ChakraHQ: one target each, so a slow or failing target holds up no other. */
@@ -84,18 +95,18 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public PublishedMessageRepository publishedMessages(CamelContext context,
+    public DedupState publishedMessages(CamelContext context,
             @PropertyInject("pipeline.dedup.topic") String topic,
             @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis) {
-        return new PublishedMessageRepository(topic, () -> KafkaClientConfig.of(context),
+        return new DedupState(topic, () -> KafkaClientConfig.of(context),
                 Duration.ofMillis(loadTimeoutMillis));
     }
 
     @BindToRegistry
-    public PipelineReadinessCheck pipelineReadiness(CamelContext context,
-            @BeanInject("publishedMessages") PublishedMessageRepository published,
-            @BeanInject("chakraCallNotifier") ChakraCallNotifier calls) {
-        return new PipelineReadinessCheck(() -> KafkaClientConfig.of(context), published, calls,
+    public ReadinessCheck pipelineReadiness(CamelContext context,
+            @BeanInject("publishedMessages") DedupState published,
+            @BeanInject("chakraCallNotifier") CallNotifier calls) {
+        return new ReadinessCheck(() -> KafkaClientConfig.of(context), published, calls,
                 new RouteReloads(context));
     }
 
@@ -103,9 +114,9 @@ public class PipelineConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
         context.addService(context.getRegistry().lookupByNameAndType("publishedMessages",
-                PublishedMessageRepository.class));
+                DedupState.class));
         context.getManagementStrategy().addEventNotifier(
-                context.getRegistry().lookupByNameAndType("chakraCallNotifier", ChakraCallNotifier.class));
+                context.getRegistry().lookupByNameAndType("chakraCallNotifier", CallNotifier.class));
         // the gauges once Camel's metrics registry exists, which is after this configuration ran; once, though the
         // listener also hears every route reload
         AtomicBoolean registered = new AtomicBoolean();
@@ -118,8 +129,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     private static void registerGauges(CamelContext context) {
         PipelineMetrics metrics = context.getRegistry().lookupByNameAndType("pipelineMetrics", PipelineMetrics.class);
-        PublishedMessageRepository published =
-                context.getRegistry().lookupByNameAndType("publishedMessages", PublishedMessageRepository.class);
+        DedupState published =
+                context.getRegistry().lookupByNameAndType("publishedMessages", DedupState.class);
         RouteReloads reloads = new RouteReloads(context);
         metrics.gauge("chakra.pipeline.dedup.ids", "Published message ids remembered (the dedup state)", published::size);
         metrics.functionCounter("chakra.pipeline.routes.reloads", "Reloads of the routes/ files", reloads::reloads);

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline;
-
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chakrakafkapipeline.chakra.ResponsePaging;
 import org.quartz.CronExpression;
 
 /**
@@ -91,7 +91,7 @@ public final class PipelineSettings {
 
     private static void requirePagingStyle(String key, String value) {
         try {
-            AnswerPaging.parseStyle(value == null ? "" : value);
+            ResponsePaging.parseStyle(value == null ? "" : value);
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(key, "'" + value + "' is not one of none, page, skip");
         }

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;

@@ -1,12 +1,11 @@
 package io.github.chakrakafkapipeline;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
-import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
-import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
+import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
+import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

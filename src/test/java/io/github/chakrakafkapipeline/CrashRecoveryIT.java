@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline;
-
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static org.awaitility.Awaitility.await;
@@ -26,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.chakrakafkapipeline.demo.ChakraSandbox;
+import io.github.chakrakafkapipeline.publish.MessageClassifier;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * while messages flow (between polls and in the middle of one) and restarted each time; then it catches up once more
  * and stops gracefully. Every message the ChakraHQ sandbox created must be on the topics (lost = 0); a message may be
  * there twice only if a kill struck after Kafka acknowledged it but before its id reached the dedup topic (see
- * {@link PublishedMessageRepository}).
+ * {@link DedupState}).
  * <p>
  * The figures go to stdout (target/failsafe-reports/*CrashRecoveryIT-output.txt); every run's output is appended to
  * target/crash-recovery-it.log for diagnosis.

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

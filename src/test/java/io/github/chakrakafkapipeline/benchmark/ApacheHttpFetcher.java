@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

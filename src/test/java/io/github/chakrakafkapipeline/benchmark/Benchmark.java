@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -31,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.github.chakrakafkapipeline.PipelineApplication;
-import io.github.chakrakafkapipeline.PublishedMessageRepository;
+import io.github.chakrakafkapipeline.dedup.DedupState;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.camel.CamelContext;
@@ -732,22 +731,22 @@ public final class Benchmark {
      * A repository on this topic, as the pipeline builds it. Its constructor takes the Kafka settings either as a map
      * or (newer) as a supplier of one; both are accepted so the benchmark keeps up with the pipeline.
      */
-    static PublishedMessageRepository repository(String topic, String bootstrapServers) throws Exception {
+    static DedupState repository(String topic, String bootstrapServers) throws Exception {
         Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         Duration timeout = Duration.ofMinutes(5);
-        for (java.lang.reflect.Constructor<?> constructor : PublishedMessageRepository.class.getConstructors()) {
+        for (java.lang.reflect.Constructor<?> constructor : DedupState.class.getConstructors()) {
             Class<?>[] types = constructor.getParameterTypes();
             if (types.length == 3 && types[0] == String.class && types[2] == Duration.class) {
                 Object settings = types[1] == java.util.function.Supplier.class
                         ? (java.util.function.Supplier<Map<String, Object>>) () -> kafka : kafka;
-                return (PublishedMessageRepository) constructor.newInstance(topic, settings, timeout);
+                return (DedupState) constructor.newInstance(topic, settings, timeout);
             }
         }
-        throw new IllegalStateException("No known constructor of PublishedMessageRepository");
+        throw new IllegalStateException("No known constructor of DedupState");
     }
 
     static Map<String, Object> dedupProducerConfig(String bootstrapServers) {
-        // what PublishedMessageRepository's own producer uses, so the topic looks like one the pipeline wrote
+        // what DedupState's own producer uses, so the topic looks like one the pipeline wrote
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 20);
     }

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
@@ -12,11 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.management.ObjectName;
 
 import io.github.chakrakafkapipeline.PipelineApplication;
-import io.github.chakrakafkapipeline.PublishedMessageRepository;
+import io.github.chakrakafkapipeline.dedup.DedupState;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -27,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Part 3 of the benchmark: the dedup state. For each size (100 k and 1 M remembered externalIds by default), fills a
  * fresh compacted topic the way the pipeline would have (key = externalId, value "published"), then, per repetition,
  * <ul>
- * <li>starts {@link PublishedMessageRepository} on it alone: the time until it is started (ready), and the heap it
+ * <li>starts {@link DedupState} on it alone: the time until it is started (ready), and the heap it
  * retains per id (heap used after full GCs, before and after);</li>
  * <li>starts the whole pipeline on it, as a restart would: the time {@code Main.start()} takes until the routes run;
  * and once on an empty dedup topic, for comparison.</li>
@@ -63,7 +61,7 @@ final class DedupBenchmark {
                     boolean histogram = rep == options.repetitions && size == largest;
                     Map<String, long[]> before = histogram ? histogram() : null;
                     long heapBefore = JvmMeter.retainedHeapBytes();
-                    PublishedMessageRepository repository = Benchmark.repository(topic, bench.bootstrapServers());
+                    DedupState repository = Benchmark.repository(topic, bench.bootstrapServers());
                     long started = System.nanoTime();
                     repository.start();
                     long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

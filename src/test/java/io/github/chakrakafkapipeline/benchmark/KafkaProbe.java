@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 

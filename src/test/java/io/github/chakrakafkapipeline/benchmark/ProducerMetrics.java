@@ -1,9 +1,7 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,11 +34,11 @@ public final class ProfileSummary {
     private static final String[][] ACTIVITIES = {
         {"metrics (Micrometer event notifier, route policy)", "io.micrometer.", "org.apache.camel.component.micrometer."},
         {"logging (log4j)", "org.apache.logging.", "org.apache.camel.processor.LogProcessor", "org.apache.camel.spi.CamelLogger"},
-        {"answer parse (ChakraAnswerParser, Jackson)", "io.github.chakrakafkapipeline.ChakraAnswerParser"},
-        {"paging bookkeeping (AnswerPaging)", "io.github.chakrakafkapipeline.AnswerPaging"},
+        {"answer parse (ResponseParser, Jackson)", "io.github.chakrakafkapipeline.ResponseParser"},
+        {"paging bookkeeping (ResponsePaging)", "io.github.chakrakafkapipeline.ResponsePaging"},
         {"classify (MessageClassifier)", "io.github.chakrakafkapipeline.MessageClassifier"},
         {"oldest-first sort (PagedFetch)", "io.github.chakrakafkapipeline.PagedFetch", "io.github.chakrakafkapipeline.ReceivedMessage"},
-        {"dedup (PublishedMessageRepository)", "io.github.chakrakafkapipeline.PublishedMessageRepository"},
+        {"dedup (DedupState)", "io.github.chakrakafkapipeline.DedupState"},
         {"tally (PublishTally)", "io.github.chakrakafkapipeline.PublishTally"},
         {"claims and records (MessageClaims)", "io.github.chakrakafkapipeline.MessageClaims"},
         {"other pipeline beans", "io.github.chakrakafkapipeline."},

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-
 import javax.imageio.ImageIO;
 
 /** The figures of one run, written as {@code docs/benchmarks.md} and the throughput chart. */
@@ -215,7 +213,7 @@ final class Report {
         md.append("## 3. Dedup state\n\n")
                 .append("A fresh compacted topic is filled with N distinct externalIds (`wamid.` + 56 base64")
                 .append(" characters, as documented; value `published`, as the pipeline records them). Then, per")
-                .append(" repetition: `PublishedMessageRepository` is started on it alone (time until started, and")
+                .append(" repetition: `DedupState` is started on it alone (time until started, and")
                 .append(" the heap it retains per id: heap used after repeated full GCs, before and after), and the")
                 .append(" whole pipeline is started on it, as a restart would: until `Main.start()` returns with")
                 .append(" the routes running, and until its readiness endpoint (`/observe/health/ready` on the")

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.benchmark;
-
 import java.util.Arrays;
 
 /** Median, minimum and maximum of a few repetitions. */

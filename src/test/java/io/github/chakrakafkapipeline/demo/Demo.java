@@ -1,11 +1,4 @@
 package io.github.chakrakafkapipeline.demo;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.chakrakafkapipeline.PipelineApplication;
-import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chakrakafkapipeline.PipelineApplication;
+import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.testsupport;
-
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
 

@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.testsupport;
-
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;

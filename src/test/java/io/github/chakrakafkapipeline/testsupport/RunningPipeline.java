@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.testsupport;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

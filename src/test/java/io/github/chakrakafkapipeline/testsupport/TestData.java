@@ -1,13 +1,12 @@
 package io.github.chakrakafkapipeline.testsupport;
-
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.chakrakafkapipeline.ChakraAnswerParser;
-import io.github.chakrakafkapipeline.MalformedAnswerException;
-import io.github.chakrakafkapipeline.ReceivedMessage;
+import io.github.chakrakafkapipeline.chakra.MalformedResponseException;
+import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
+import io.github.chakrakafkapipeline.chakra.ResponseParser;
 
 /** Small helpers the tests share for the data they check. */
 public final class TestData {
@@ -28,8 +27,8 @@ public final class TestData {
     /** One element of an answer, read as the pipeline reads it. */
     public static ReceivedMessage message(String raw) {
         try {
-            return new ChakraAnswerParser().parse("{\"_data\": [" + raw + "]}").messages().get(0);
-        } catch (MalformedAnswerException e) {
+            return new ResponseParser().parse("{\"_data\": [" + raw + "]}").messages().get(0);
+        } catch (MalformedResponseException e) {
             throw new AssertionError("Not an element of an answer: " + raw, e);
         }
     }

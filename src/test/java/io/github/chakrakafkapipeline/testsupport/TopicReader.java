@@ -1,5 +1,4 @@
 package io.github.chakrakafkapipeline.testsupport;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,15 +57,15 @@ class PagedFetchTest {
                 fetch.messages().stream().map(ReceivedMessage::externalId).toList());
     }
 
-    private static boolean after(AnswerPage page, Set<String> published) {
+    private static boolean after(ResponsePage page, Set<String> published) {
         PagedFetch fetch = new PagedFetch("t", "{}", PagedFetch.Style.PAGE, 2, 5);
         fetch.accept(page, published::contains);
         return fetch.isMore();
     }
 
     /** Messages named by externalId; a higher number is newer. */
-    private static AnswerPage page(Boolean hasMore, String... externalIds) {
-        return new AnswerPage(Stream.of(externalIds).map(id -> {
+    private static ResponsePage page(Boolean hasMore, String... externalIds) {
+        return new ResponsePage(Stream.of(externalIds).map(id -> {
             String raw = "{\"externalId\": \"" + id + "\", \"timestamp\": 1" + id.replaceAll("\\D", "") + "}";
             return TestData.message(raw);
         }).toList(), hasMore);

@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

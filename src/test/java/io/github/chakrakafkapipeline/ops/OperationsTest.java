@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.ops;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;

@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * nothing is published from it. Strict JSON on purpose: a trailing comma, as in the documentation's own example, can
  * also be the sign of a truncated answer, and a lenient read could then publish a partial list as if it were whole.
  */
-public class ChakraAnswerParser {
+public class ResponseParser {
 
     private static final int ERROR_SNIPPET_CHARS = 120;
 
@@ -27,22 +26,22 @@ public class ChakraAnswerParser {
      * An answer as received. JSON is UTF-8 (RFC 8259), whatever charset the response or the JVM default names; it is
      * read as bytes, and an element's text is decoded only when it is published.
      */
-    public AnswerPage read(byte[] answer) throws MalformedAnswerException {
+    public ResponsePage read(byte[] answer) throws MalformedResponseException {
         if (answer == null || isBlank(answer)) {
-            throw new MalformedAnswerException("the answer is empty; expected a JSON object with a _data array");
+            throw new MalformedResponseException("the answer is empty; expected a JSON object with a _data array");
         }
         List<ReceivedMessage> messages = null;
         Boolean hasMore = null;
         try (JsonParser parser = mapper.createParser(answer)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedAnswerException("the answer is not a JSON object: " + snippet(answer));
+                throw new MalformedResponseException("the answer is not a JSON object: " + snippet(answer));
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("_data".equals(field)) {
                     if (value != JsonToken.START_ARRAY) {
-                        throw new MalformedAnswerException("_data is not an array but " + describe(value));
+                        throw new MalformedResponseException("_data is not an array but " + describe(value));
                     }
                     messages = readElements(parser, answer);
                 } else if ("_meta".equals(field)) {
@@ -53,22 +52,22 @@ public class ChakraAnswerParser {
                 }
             }
             if (parser.nextToken() != null) {
-                throw new MalformedAnswerException("the answer has content after its JSON object");
+                throw new MalformedResponseException("the answer has content after its JSON object");
             }
         } catch (JsonProcessingException e) {
-            throw new MalformedAnswerException("the answer is not valid JSON (" + e.getOriginalMessage() + " at line "
+            throw new MalformedResponseException("the answer is not valid JSON (" + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
         } catch (IOException e) {
-            throw new MalformedAnswerException("the answer could not be read: " + e.getMessage(), e);
+            throw new MalformedResponseException("the answer could not be read: " + e.getMessage(), e);
         }
         if (messages == null) {
-            throw new MalformedAnswerException("the answer has no _data field: " + snippet(answer));
+            throw new MalformedResponseException("the answer has no _data field: " + snippet(answer));
         }
-        return new AnswerPage(messages, hasMore);
+        return new ResponsePage(messages, hasMore);
     }
 
     /** An answer given as text. */
-    public AnswerPage parse(String answer) throws MalformedAnswerException {
+    public ResponsePage parse(String answer) throws MalformedResponseException {
         return read(answer == null ? null : answer.getBytes(StandardCharsets.UTF_8));
     }
 

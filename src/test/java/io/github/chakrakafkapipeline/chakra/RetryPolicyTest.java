@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,11 +13,11 @@ import java.util.OptionalLong;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.Test;
 
-class ChakraRetryPolicyTest {
+class RetryPolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private final ChakraRetryPolicy policy =
-            new ChakraRetryPolicy(3, 1000, 30_000, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RetryPolicy policy =
+            new RetryPolicy(3, 1000, 30_000, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void backs_off_exponentially_with_up_to_half_again_of_jitter_on_5xx_and_connection_errors() {

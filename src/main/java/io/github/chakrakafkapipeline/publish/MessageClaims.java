@@ -1,7 +1,9 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.publish;
 import java.util.List;
 
+import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
+import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -21,10 +23,10 @@ public class MessageClaims {
     public static final String POLLED_TARGET = "chakra.polledTarget";
 
     private final MessageClassifier classifier;
-    private final PublishedMessageRepository published;
+    private final DedupState published;
     private final PipelineMetrics metrics;
 
-    public MessageClaims(MessageClassifier classifier, PublishedMessageRepository published, PipelineMetrics metrics) {
+    public MessageClaims(MessageClassifier classifier, DedupState published, PipelineMetrics metrics) {
         this.classifier = classifier;
         this.published = published;
         this.metrics = metrics;

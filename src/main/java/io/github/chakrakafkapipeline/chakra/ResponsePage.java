@@ -1,10 +1,9 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import java.util.List;
 
 /**
  * One answer of a list endpoint: its messages in the order received, and {@code _meta.hasMore} when the API said it
  * (null when it did not).
  */
-public record AnswerPage(List<ReceivedMessage> messages, Boolean hasMore) {
+public record ResponsePage(List<ReceivedMessage> messages, Boolean hasMore) {
 }

@@ -1,7 +1,7 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import java.util.OptionalLong;
 
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -9,17 +9,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code retryWhile} of the chakra-call-errors route configuration: asks {@link ChakraRetryPolicy} whether to call
+ * The {@code retryWhile} of the chakra-call-errors route configuration: asks {@link RetryPolicy} whether to call
  * again, and tells Camel how long to wait first through its redelivery-delay header, which Camel reads after this.
  */
-public class ChakraRetryPredicate implements Predicate {
+public class RetryPredicate implements Predicate {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChakraRetryPredicate.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RetryPredicate.class);
 
-    private final ChakraRetryPolicy policy;
+    private final RetryPolicy policy;
     private final PipelineMetrics metrics;
 
-    public ChakraRetryPredicate(ChakraRetryPolicy policy, PipelineMetrics metrics) {
+    public RetryPredicate(RetryPolicy policy, PipelineMetrics metrics) {
         this.policy = policy;
         this.metrics = metrics;
     }

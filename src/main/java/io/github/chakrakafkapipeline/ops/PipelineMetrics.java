@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.ops;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,14 +17,14 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * backs off when it says nothing. Anything else (401, 403, other 4xx) is not retried. The retries are bounded: after
  * them, or when the wait asked for is longer than the longest allowed, the target waits for the next poll.
  */
-public class ChakraRetryPolicy {
+public class RetryPolicy {
 
     private final int maxRetries;
     private final long initialDelayMillis;
     private final long maxDelayMillis;
     private final Clock clock;
 
-    public ChakraRetryPolicy(int maxRetries, long initialDelayMillis, long maxDelayMillis, Clock clock) {
+    public RetryPolicy(int maxRetries, long initialDelayMillis, long maxDelayMillis, Clock clock) {
         this.maxRetries = maxRetries;
         this.initialDelayMillis = initialDelayMillis;
         this.maxDelayMillis = maxDelayMillis;

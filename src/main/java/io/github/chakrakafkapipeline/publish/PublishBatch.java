@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.publish;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,14 +11,14 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-class ChakraAnswerParserTest {
+class ResponseParserTest {
 
-    private final ChakraAnswerParser parser = new ChakraAnswerParser();
+    private final ResponseParser parser = new ResponseParser();
 
     @Test
     void reads_the_documented_answer_keeping_each_element_text_as_received() throws Exception {
         String answer = fixture("phone-messages-response.json");
-        AnswerPage page = parser.parse(answer);
+        ResponsePage page = parser.parse(answer);
         List<ReceivedMessage> messages = page.messages();
 
         assertEquals(3, messages.size());
@@ -35,13 +34,13 @@ class ChakraAnswerParserTest {
     @Test
     void reads_the_bytes_of_an_answer_as_utf8_whatever_the_default_charset() throws Exception {
         String element = "{\"externalId\": \"a\", \"text\": \"नमस्ते 👋 ça va\"}";
-        AnswerPage page = parser.read(("{\"_data\": [" + element + "]}").getBytes(StandardCharsets.UTF_8));
+        ResponsePage page = parser.read(("{\"_data\": [" + element + "]}").getBytes(StandardCharsets.UTF_8));
         assertEquals(element, page.messages().get(0).raw());
     }
 
     @Test
     void keeps_fields_it_does_not_know() throws Exception {
-        AnswerPage page = parser.parse(
+        ResponsePage page = parser.parse(
                 "{\"_data\": [{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}], \"_meta\": {\"hasMore\": false}}");
         assertEquals("{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}", page.messages().get(0).raw());
         assertEquals(false, page.hasMore());
@@ -86,7 +85,7 @@ class ChakraAnswerParserTest {
 
     @Test
     void rejects_the_documentation_example_with_its_trailing_comma_naming_where() {
-        MalformedAnswerException error = assertThrows(MalformedAnswerException.class,
+        MalformedResponseException error = assertThrows(MalformedResponseException.class,
                 () -> parser.parse(fixture("phone-messages-response.as-documented.json")));
         assertTrue(error.getMessage().startsWith("the answer is not valid JSON ("), error.getMessage());
         assertTrue(error.getMessage().contains("line "), error.getMessage());
@@ -104,6 +103,6 @@ class ChakraAnswerParserTest {
     }
 
     private String messageOf(String answer) {
-        return assertThrows(MalformedAnswerException.class, () -> parser.parse(answer)).getMessage();
+        return assertThrows(MalformedResponseException.class, () -> parser.parse(answer)).getMessage();
     }
 }

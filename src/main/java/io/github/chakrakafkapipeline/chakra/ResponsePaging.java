@@ -1,9 +1,9 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.chakrakafkapipeline.publish.PublishTally;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
@@ -12,13 +12,13 @@ import org.apache.camel.spi.IdempotentRepository;
  * Starts the paged fetch of a target with the configured paging, feeds it the answers, and hands out what is left to
  * publish.
  */
-public class AnswerPaging {
+public class ResponsePaging {
 
     private final int pageSize;
     private final int maxPages;
     private final IdempotentRepository published;
 
-    public AnswerPaging(int pageSize, int maxPages, IdempotentRepository published) {
+    public ResponsePaging(int pageSize, int maxPages, IdempotentRepository published) {
         this.pageSize = pageSize;
         this.maxPages = maxPages;
         this.published = published;
@@ -29,7 +29,7 @@ public class AnswerPaging {
         return new PagedFetch(target, request, parseStyle(style), pageSize, maxPages);
     }
 
-    public void collect(@Body AnswerPage page, @ExchangeProperty("chakraFetch") PagedFetch fetch) {
+    public void collect(@Body ResponsePage page, @ExchangeProperty("chakraFetch") PagedFetch fetch) {
         fetch.accept(page, published::contains);
     }
 
@@ -50,7 +50,7 @@ public class AnswerPaging {
         return fresh;
     }
 
-    static PagedFetch.Style parseStyle(String style) {
+    public static PagedFetch.Style parseStyle(String style) {
         return PagedFetch.Style.valueOf(style.trim().toUpperCase(Locale.ROOT));
     }
 }

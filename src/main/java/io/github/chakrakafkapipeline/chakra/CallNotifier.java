@@ -1,26 +1,26 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Sees every call to ChakraHQ, retries included (Camel reports each send to the API endpoint): counts it by status
  * class, and remembers the last status per endpoint, so that readiness can tell a rejected token.
  */
-public class ChakraCallNotifier extends EventNotifierSupport {
+public class CallNotifier extends EventNotifierSupport {
 
     private final String apiBaseUrl;
     private final PipelineMetrics metrics;
     private final Map<String, Integer> lastStatus = new ConcurrentHashMap<>();
 
-    public ChakraCallNotifier(String apiBaseUrl, PipelineMetrics metrics) {
+    public CallNotifier(String apiBaseUrl, PipelineMetrics metrics) {
         this.apiBaseUrl = apiBaseUrl;
         this.metrics = metrics;
         setIgnoreCamelContextEvents(true);

@@ -1,7 +1,7 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.publish;
 import java.time.Duration;
 
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.ExchangeProperty;
 
 /**
@@ -33,7 +33,7 @@ public class PublishTally {
         }
 
         /** Messages left out before publishing because they were published already. */
-        void alreadyPublished(int messages) {
+        public void alreadyPublished(int messages) {
             received += messages;
             duplicates += messages;
         }

@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.dedup;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.github.chakrakafkapipeline.StartupCheckFailedException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * Camel's KafkaIdempotentRepository is not used because it records a key when it is claimed (so a crash before the
  * publish loses the message), keeps only a bounded LRU cache, and starts with a partial state when loading is slow.
  */
-public class PublishedMessageRepository extends ServiceSupport implements IdempotentRepository {
+public class DedupState extends ServiceSupport implements IdempotentRepository {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PublishedMessageRepository.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DedupState.class);
     private static final String RECORDED = "published";
 
     private final String topic;
@@ -59,7 +59,7 @@ public class PublishedMessageRepository extends ServiceSupport implements Idempo
     private Producer<String, String> producer;
 
     /** {@code kafkaConfig} gives the clients' connection settings when the repository starts. */
-    public PublishedMessageRepository(String topic, Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout) {
+    public DedupState(String topic, Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout) {
         this.topic = topic;
         this.kafkaConfigSource = kafkaConfig;
         this.loadTimeout = loadTimeout;

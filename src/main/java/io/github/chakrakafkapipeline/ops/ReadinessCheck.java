@@ -1,10 +1,11 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.ops;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.github.chakrakafkapipeline.chakra.CallNotifier;
+import io.github.chakrakafkapipeline.dedup.DedupState;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,17 +15,17 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * Ready only when Kafka answers, the dedup state is loaded, and ChakraHQ did not reject the token on the last call of
  * either endpoint. Camel's own route checks add a route that is not running. The reason is in the full health report.
  */
-public class PipelineReadinessCheck extends AbstractHealthCheck {
+public class ReadinessCheck extends AbstractHealthCheck {
 
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(3);
 
     private final Supplier<Map<String, Object>> kafkaConfig;
-    private final PublishedMessageRepository published;
-    private final ChakraCallNotifier calls;
+    private final DedupState published;
+    private final CallNotifier calls;
     private final RouteReloads reloads;
 
-    public PipelineReadinessCheck(Supplier<Map<String, Object>> kafkaConfig, PublishedMessageRepository published,
-            ChakraCallNotifier calls, RouteReloads reloads) {
+    public ReadinessCheck(Supplier<Map<String, Object>> kafkaConfig, DedupState published,
+            CallNotifier calls, RouteReloads reloads) {
         super("chakra", "pipeline");
         this.kafkaConfig = kafkaConfig;
         this.published = published;

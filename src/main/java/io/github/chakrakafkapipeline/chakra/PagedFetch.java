@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.chakra;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -63,7 +62,7 @@ public final class PagedFetch {
     }
 
     /** Takes one answer and decides whether to ask for another page. */
-    public void accept(AnswerPage page, Predicate<String> alreadyPublished) {
+    public void accept(ResponsePage page, Predicate<String> alreadyPublished) {
         pages++;
         collected.addAll(page.messages());
         more = style != Style.NONE

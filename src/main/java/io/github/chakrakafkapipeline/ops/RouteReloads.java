@@ -1,5 +1,4 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.ops;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.ResourceReloadStrategySupport;
 

@@ -1,11 +1,12 @@
-package io.github.chakrakafkapipeline;
-
+package io.github.chakrakafkapipeline.publish;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 
 
 /**
