@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline;
+
 import java.util.HashMap;
 import java.util.Map;
 

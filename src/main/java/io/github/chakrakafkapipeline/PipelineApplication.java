@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline;
+
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline;
+
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline;
+
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static org.awaitility.Awaitility.await;

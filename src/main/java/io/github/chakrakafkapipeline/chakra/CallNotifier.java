@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.chakra;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.chakra;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.chakra;
+
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

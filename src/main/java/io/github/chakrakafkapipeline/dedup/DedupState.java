@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.dedup;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

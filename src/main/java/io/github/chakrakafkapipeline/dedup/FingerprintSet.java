@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.dedup;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

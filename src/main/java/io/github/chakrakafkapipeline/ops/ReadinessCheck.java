@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.ops;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

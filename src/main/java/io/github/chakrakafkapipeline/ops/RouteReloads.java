@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.ops;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.ResourceReloadStrategySupport;
 

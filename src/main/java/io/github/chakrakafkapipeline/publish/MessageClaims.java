@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.publish;
+
 import java.util.List;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.publish;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
-
 
 /**
  * Decides what one received element becomes on Kafka: its topic, the record's key and headers, and the key it is

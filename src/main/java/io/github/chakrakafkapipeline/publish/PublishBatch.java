@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.publish;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

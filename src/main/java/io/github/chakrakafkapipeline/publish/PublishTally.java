@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.publish;
+
 import java.time.Duration;
 
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;

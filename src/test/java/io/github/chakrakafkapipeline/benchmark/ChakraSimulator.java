@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.benchmark;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

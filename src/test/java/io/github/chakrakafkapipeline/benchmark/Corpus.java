@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.benchmark;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

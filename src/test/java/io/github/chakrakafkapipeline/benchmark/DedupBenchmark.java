@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.benchmark;
+
 import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;

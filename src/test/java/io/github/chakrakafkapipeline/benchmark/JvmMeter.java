@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.benchmark;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.benchmark;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

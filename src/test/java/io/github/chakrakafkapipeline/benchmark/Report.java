@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.benchmark;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.benchmark;
+
 import java.util.Arrays;
 
 /** Median, minimum and maximum of a few repetitions. */

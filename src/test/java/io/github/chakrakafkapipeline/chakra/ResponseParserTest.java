@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.chakra;
+
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.demo;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

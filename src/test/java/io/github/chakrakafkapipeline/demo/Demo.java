@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.demo;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

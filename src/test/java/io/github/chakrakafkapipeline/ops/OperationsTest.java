@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.ops;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.testsupport;
+
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
 

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.testsupport;
+
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;

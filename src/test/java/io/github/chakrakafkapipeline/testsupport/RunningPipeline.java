@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.testsupport;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,4 +1,5 @@
 package io.github.chakrakafkapipeline.testsupport;
+
 import java.util.ArrayList;
 import java.util.List;
 
