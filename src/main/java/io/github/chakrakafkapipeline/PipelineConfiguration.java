@@ -8,15 +8,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.github.chakrakafkapipeline.chakra.CallNotifier;
 import io.github.chakrakafkapipeline.chakra.ResponsePaging;
 import io.github.chakrakafkapipeline.chakra.ResponseParser;
+import io.github.chakrakafkapipeline.chakra.RetryNotifier;
 import io.github.chakrakafkapipeline.chakra.RetryPolicy;
-import io.github.chakrakafkapipeline.chakra.RetryPredicate;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.ops.ReadinessCheck;
 import io.github.chakrakafkapipeline.ops.RouteReloads;
-import io.github.chakrakafkapipeline.publish.MessageClaims;
-import io.github.chakrakafkapipeline.publish.MessageClassifier;
-import io.github.chakrakafkapipeline.publish.PublishTally;
+import io.github.chakrakafkapipeline.publish.Publishing;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -25,99 +23,111 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 
-/** The beans the routes, the health checks and the metrics refer to by name. */
+/** The beans the routes, the health checks and the metrics refer to by name; the routes use these names. */
 public class PipelineConfiguration implements CamelConfiguration {
 
-    @BindToRegistry
+    public static final String PIPELINE_SETTINGS = "pipelineSettings";
+    public static final String PIPELINE_METRICS = "pipelineMetrics";
+    public static final String POLL_SCHEDULE = "pollSchedule";
+    public static final String TARGET_POLLS = "targetPolls";
+    public static final String RESPONSE_PARSER = "responseParser";
+    public static final String RESPONSE_PAGING = "responsePaging";
+    public static final String CHAKRA_RETRY_POLICY = "chakraRetryPolicy";
+    public static final String CHAKRA_RETRY_NOTIFIER = "chakraRetryNotifier";
+    public static final String CHAKRA_CALL_NOTIFIER = "chakraCallNotifier";
+    public static final String CHAKRA_CALLS = "chakraCalls";
+    public static final String DEDUP_STATE = "dedupState";
+    public static final String PUBLISHING = "publishing";
+    public static final String PIPELINE_READINESS = "pipelineReadiness";
+
+    @BindToRegistry(PIPELINE_SETTINGS)
     public PipelineSettings pipelineSettings(CamelContext context) {
         return PipelineSettings.load(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
     }
 
     /** Camel's Prometheus support (camel.metrics.*) makes the registry and binds it under this name. */
-    @BindToRegistry
+    @BindToRegistry(PIPELINE_METRICS)
     public PipelineMetrics pipelineMetrics(CamelContext context) {
         return new PipelineMetrics(() -> MicrometerUtils.getMeterRegistryFromCamelRegistry(
                 context.getRegistry(), MicrometerConstants.METRICS_REGISTRY_NAME));
     }
 
     /** A poll more than a second late is one that waited for a slow poll to end. */
-    @BindToRegistry
+    @BindToRegistry(POLL_SCHEDULE)
     public PollSchedule pollSchedule() {
         return new PollSchedule(Duration.ofSeconds(1), Clock.systemUTC());
     }
 
-    @BindToRegistry
-    public ResponseParser chakraAnswerParser() {
+    @BindToRegistry(TARGET_POLLS)
+    public TargetPolls targetPolls(@BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
+        return new TargetPolls(metrics);
+    }
+
+    @BindToRegistry(RESPONSE_PARSER)
+    public ResponseParser responseParser() {
         return new ResponseParser();
     }
 
-    @BindToRegistry
-    public MessageClaims messageClaims(@BeanInject("publishedMessages") DedupState published,
-            @BeanInject("pipelineMetrics") PipelineMetrics metrics,
-            @PropertyInject("pipeline.topic.inbound") String inbound,
-            @PropertyInject("pipeline.topic.outbound") String outbound,
-            @PropertyInject("pipeline.topic.dead-letter") String deadLetter) {
-        return new MessageClaims(new MessageClassifier(inbound, outbound, deadLetter), published, metrics);
+    @BindToRegistry(RESPONSE_PAGING)
+    public ResponsePaging responsePaging(
+            @PropertyInject("chakra.paging.page.size") int pageSize,
+            @PropertyInject("chakra.paging.max.pages") int maxPages,
+            @BeanInject(DEDUP_STATE) DedupState dedupState) {
+        return new ResponsePaging(pageSize, maxPages, dedupState);
     }
 
-    @BindToRegistry
-    public PublishTally publishTally(@BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        return new PublishTally(metrics);
+    @BindToRegistry(CHAKRA_RETRY_POLICY)
+    public RetryPolicy chakraRetryPolicy(@PropertyInject("chakra.http.retry.max.delay.millis") long maxDelayMillis) {
+        return new RetryPolicy(maxDelayMillis, Clock.systemUTC());
     }
 
-    @BindToRegistry
-    public RetryPredicate chakraRetry(
-            @PropertyInject("chakra.http.retry.max") int maxRetries,
-            @PropertyInject("chakra.http.retry.initial.delay.millis") long initialDelayMillis,
-            @PropertyInject("chakra.http.retry.max.delay.millis") long maxDelayMillis,
-            @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        return new RetryPredicate(
-                new RetryPolicy(maxRetries, initialDelayMillis, maxDelayMillis, Clock.systemUTC()), metrics);
+    @BindToRegistry(CHAKRA_RETRY_NOTIFIER)
+    public RetryNotifier chakraRetryNotifier(@BeanInject(CHAKRA_RETRY_POLICY) RetryPolicy policy,
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
+        return new RetryNotifier(policy, metrics);
     }
 
-    @BindToRegistry
+    @BindToRegistry(CHAKRA_CALL_NOTIFIER)
     public CallNotifier chakraCallNotifier(@PropertyInject("chakra.api.base.url") String baseUrl,
-            @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
         return new CallNotifier(baseUrl, metrics);
     }
 
-    @BindToRegistry
-    public ResponsePaging answerPaging(
-            @PropertyInject("chakra.paging.page.size") int pageSize,
-            @PropertyInject("chakra.paging.max.pages") int maxPages,
-            @BeanInject("publishedMessages") DedupState published) {
-        return new ResponsePaging(pageSize, maxPages, published);
+    @BindToRegistry(PUBLISHING)
+    public Publishing publishing(@BeanInject(DEDUP_STATE) DedupState dedupState,
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics,
+            @PropertyInject("pipeline.topic.dead-letter") String deadLetterTopic) {
+        return new Publishing(dedupState, metrics, deadLetterTopic);
     }
 
     /** The threads that call ChakraHQ: one target each, so a slow or failing target holds up no other. */
-    @BindToRegistry
+    @BindToRegistry(CHAKRA_CALLS)
     public ExecutorService chakraCalls(CamelContext context, @PropertyInject("chakra.http.concurrency") int threads) {
         return context.getExecutorServiceManager().newFixedThreadPool(this, "chakra-calls", threads);
     }
 
-    @BindToRegistry
-    public DedupState publishedMessages(CamelContext context,
+    @BindToRegistry(DEDUP_STATE)
+    public DedupState dedupState(CamelContext context,
             @PropertyInject("pipeline.dedup.topic") String topic,
             @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis) {
         return new DedupState(topic, () -> KafkaClientConfig.of(context),
                 Duration.ofMillis(loadTimeoutMillis));
     }
 
-    @BindToRegistry
+    @BindToRegistry(PIPELINE_READINESS)
     public ReadinessCheck pipelineReadiness(CamelContext context,
-            @BeanInject("publishedMessages") DedupState published,
-            @BeanInject("chakraCallNotifier") CallNotifier calls) {
-        return new ReadinessCheck(() -> KafkaClientConfig.of(context), published, calls,
+            @BeanInject(DEDUP_STATE) DedupState dedupState,
+            @BeanInject(CHAKRA_CALL_NOTIFIER) CallNotifier calls) {
+        return new ReadinessCheck(() -> KafkaClientConfig.of(context), dedupState, calls,
                 new RouteReloads(context));
     }
 
     @Override
     public void configure(CamelContext context) throws Exception {
         // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
-        context.addService(context.getRegistry().lookupByNameAndType("publishedMessages",
-                DedupState.class));
+        context.addService(context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class));
         context.getManagementStrategy().addEventNotifier(
-                context.getRegistry().lookupByNameAndType("chakraCallNotifier", CallNotifier.class));
+                context.getRegistry().lookupByNameAndType(CHAKRA_CALL_NOTIFIER, CallNotifier.class));
         // the gauges once Camel's metrics registry exists, which is after this configuration ran; once, though the
         // listener also hears every route reload
         AtomicBoolean registered = new AtomicBoolean();
@@ -129,11 +139,10 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     private static void registerGauges(CamelContext context) {
-        PipelineMetrics metrics = context.getRegistry().lookupByNameAndType("pipelineMetrics", PipelineMetrics.class);
-        DedupState published =
-                context.getRegistry().lookupByNameAndType("publishedMessages", DedupState.class);
+        PipelineMetrics metrics = context.getRegistry().lookupByNameAndType(PIPELINE_METRICS, PipelineMetrics.class);
+        DedupState dedupState = context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class);
         RouteReloads reloads = new RouteReloads(context);
-        metrics.gauge("chakra.pipeline.dedup.ids", "Published message ids remembered (the dedup state)", published::size);
+        metrics.gauge("chakra.pipeline.dedup.ids", "Published message ids remembered (the dedup state)", dedupState::size);
         metrics.functionCounter("chakra.pipeline.routes.reloads", "Reloads of the routes/ files", reloads::reloads);
         metrics.functionCounter("chakra.pipeline.routes.reload.failures",
                 "Reloads rejected because an edited route file was broken", reloads::failures);

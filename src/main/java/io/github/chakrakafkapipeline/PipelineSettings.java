@@ -50,9 +50,14 @@ public final class PipelineSettings {
                     "the inbound, outbound, dead-letter and dedup topics must be four different topics, not " + topics);
         }
         required(lookup, "kafka.bootstrap.servers");
-        for (String endpoint : List.of("chakra.chat.messages", "chakra.phone.messages")) {
-            requireJsonObject(endpoint + ".request.body", lookup.apply(endpoint + ".request.body"));
-            requirePagingStyle(endpoint + ".paging", lookup.apply(endpoint + ".paging"));
+        for (String operation : List.of("chakra.chat.messages", "chakra.phone.messages")) {
+            requireJsonObject(operation + ".request.body", lookup.apply(operation + ".request.body"));
+            requirePagingStyle(operation + ".paging", lookup.apply(operation + ".paging"));
+        }
+        String phoneRequest = lookup.apply("chakra.phone.messages.request.body");
+        if (phoneRequest.contains("exchangeProperty.chakraTarget")) {
+            throw new InvalidSettingException("chakra.phone.messages.request.body", "${exchangeProperty.chakraTarget} is "
+                    + "no longer set; write ${exchangeProperty.targetPoll.target} for the phone number");
         }
         for (String key : List.of("chakra.paging.page.size", "chakra.paging.max.pages", "chakra.http.concurrency")) {
             requirePositive(key, lookup.apply(key));

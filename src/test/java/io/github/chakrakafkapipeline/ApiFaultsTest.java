@@ -86,7 +86,7 @@ class ApiFaultsTest {
         assertEquals(List.of("good-1", "late-1"), externalIds(outbound()).stream().sorted().toList());
         List<LoggedRequest> calls = chakra.server().findAll(postRequestedFor(urlPathEqualTo(chat)));
         assertTrue(calls.size() >= 3, "a 503, a reset, then the answer");
-        assertLogged("bad-chat: ChakraHQ answered HTTP 503; retry 1 in");
+        assertLogged("bad-chat: ChakraHQ answered HTTP 503; retry 1 of 3");
         assertLogged("bad-chat: could not reach ChakraHQ");
     }
 
@@ -102,7 +102,7 @@ class ApiFaultsTest {
         List<LoggedRequest> calls = chakra.server().findAll(postRequestedFor(urlPathEqualTo(chat)));
         long waited = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
         assertTrue(waited >= 2000, "waited " + waited + " ms, as Retry-After: 2 asked");
-        assertLogged("bad-chat: ChakraHQ answered HTTP 429; retry 1 in 2000 ms");
+        assertLogged("bad-chat: ChakraHQ answered HTTP 429; retry 1 of 3 after 2000 ms, as Retry-After asked");
     }
 
     @Test
@@ -137,11 +137,11 @@ class ApiFaultsTest {
         }
         assertEquals(List.of("good-1"), externalIds(outbound()));
         assertEquals(List.of(), readAll(kafka.bootstrapServers(), topicPrefix + "inbound"));
-        assertLogged("trailing-comma: ChakraHQ answered HTTP 200 but the answer is not valid JSON");
-        assertLogged("not-json: ChakraHQ answered HTTP 200 but the answer is not valid JSON");
-        assertLogged("no-data: ChakraHQ answered HTTP 200 but the answer has no _data field");
+        assertLogged("trailing-comma: ChakraHQ answered HTTP 200 but the response is not valid JSON");
+        assertLogged("not-json: ChakraHQ answered HTTP 200 but the response is not valid JSON");
+        assertLogged("no-data: ChakraHQ answered HTTP 200 but the response has no _data field");
         assertLogged("data-not-array: ChakraHQ answered HTTP 200 but _data is not an array but an object");
-        assertLogged("empty: ChakraHQ answered HTTP 200 but the answer is empty");
+        assertLogged("empty: ChakraHQ answered HTTP 200 but the response is empty");
     }
 
     @Test

@@ -125,8 +125,8 @@ class BrokerOutageTest {
         chakra.answerPhone(phone, answer(concat(phoneDuring, phoneBefore)));
 
         awaitPolls(FAILED_POLLS);
-        assertLogged(chat + ": stopped publishing this answer");
-        assertLogged(phone + ": stopped publishing this answer");
+        assertLogged(chat + ": stopped publishing this response");
+        assertLogged(phone + ": stopped publishing this response");
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.chakrakafkapipeline.demo.ChakraSandbox;
-import io.github.chakrakafkapipeline.publish.MessageClassifier;
+import io.github.chakrakafkapipeline.publish.Publishing;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -177,7 +177,7 @@ class CrashRecoveryIT {
             records.addAll(readAll(kafka.bootstrapServers(), OUTBOUND));
             Map<String, List<ConsumerRecord<String, String>>> byId = new HashMap<>();
             for (ConsumerRecord<String, String> record : records) {
-                String id = header(record, MessageClassifier.EXTERNAL_ID);
+                String id = header(record, Publishing.EXTERNAL_ID);
                 assertTrue(id != null, "every record carries the chakra.externalId header: " + record);
                 byId.computeIfAbsent(id, k -> new ArrayList<>()).add(record);
             }
@@ -281,7 +281,7 @@ class CrashRecoveryIT {
     private static Set<String> externalIds(EmbeddedKafka kafka) {
         Set<String> ids = new HashSet<>();
         for (String topic : List.of(INBOUND, OUTBOUND)) {
-            readAll(kafka.bootstrapServers(), topic).forEach(r -> ids.add(header(r, MessageClassifier.EXTERNAL_ID)));
+            readAll(kafka.bootstrapServers(), topic).forEach(r -> ids.add(header(r, Publishing.EXTERNAL_ID)));
         }
         return ids;
     }

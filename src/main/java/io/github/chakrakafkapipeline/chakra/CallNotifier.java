@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
@@ -13,7 +14,7 @@ import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Sees every call to ChakraHQ, retries included (Camel reports each send to the API endpoint): counts it by status
- * class, and remembers the last status per endpoint, so that readiness can tell a rejected token.
+ * class, and remembers the last status per operation (chat-messages, phone-messages), so that readiness can tell a rejected token.
  */
 public class CallNotifier extends EventNotifierSupport {
 
@@ -47,16 +48,21 @@ public class CallNotifier extends EventNotifierSupport {
             return;
         }
         Exchange exchange = sent.getExchange();
-        String endpoint = exchange.getProperty("chakraEndpoint", "unknown", String.class);
+        String operation = operation(exchange);
         int status = exchange.getException() instanceof HttpOperationFailedException failed
                 ? failed.getStatusCode()
                 : exchange.getException() != null ? 0 : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        metrics.apiCall(endpoint, status);
-        lastStatus.put(endpoint, status);
+        metrics.apiCall(operation, status);
+        lastStatus.put(operation, status);
     }
 
-    /** Endpoints whose last call was refused for authentication (401, 403). */
-    public Map<String, Integer> rejectedEndpoints() {
+    private static String operation(Exchange exchange) {
+        TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
+        return poll == null ? "unknown" : poll.getOperation();
+    }
+
+    /** Operations whose last call was refused for authentication (401, 403). */
+    public Map<String, Integer> rejectedOperations() {
         Map<String, Integer> rejected = new ConcurrentHashMap<>(lastStatus);
         rejected.values().removeIf(status -> status != 401 && status != 403);
         return rejected;

@@ -1,6 +1,6 @@
 package io.github.chakrakafkapipeline.chakra;
 
-/** An answer from ChakraHQ that cannot be read as a list of messages; nothing from it is published. */
+/** An response from ChakraHQ that cannot be read as a list of messages; nothing from it is published. */
 public class MalformedResponseException extends Exception {
 
     public MalformedResponseException(String message) {

@@ -62,7 +62,7 @@ public final class PagedFetch {
         return body.toString();
     }
 
-    /** Takes one answer and decides whether to ask for another page. */
+    /** Takes one response and decides whether to ask for another page. */
     public void accept(ResponsePage page, Predicate<String> alreadyPublished) {
         pages++;
         collected.addAll(page.messages());
@@ -82,7 +82,7 @@ public final class PagedFetch {
         return more;
     }
 
-    /** Everything fetched, oldest first: the API answers newest first, consumers get each chat in timestamp order. */
+    /** Everything fetched, oldest first: the API responses newest first, consumers get each chat in timestamp order. */
     public List<ReceivedMessage> messages() {
         List<ReceivedMessage> sorted = new ArrayList<>(collected);
         sorted.sort(Comparator.comparingLong(ReceivedMessage::timestamp)); // stable

@@ -4,50 +4,50 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.github.chakrakafkapipeline.publish.PublishTally;
+import io.github.chakrakafkapipeline.TargetPoll;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
 
 /**
- * Starts the paged fetch of a target with the configured paging, feeds it the answers, and hands out what is left to
- * publish.
+ * Starts the paged fetch of a target with its configured paging, feeds it the responses, and hands out what is left
+ * to publish.
  */
 public class ResponsePaging {
 
     private final int pageSize;
     private final int maxPages;
-    private final IdempotentRepository published;
+    private final IdempotentRepository dedupState;
 
-    public ResponsePaging(int pageSize, int maxPages, IdempotentRepository published) {
+    public ResponsePaging(int pageSize, int maxPages, IdempotentRepository dedupState) {
         this.pageSize = pageSize;
         this.maxPages = maxPages;
-        this.published = published;
+        this.dedupState = dedupState;
     }
 
-    public PagedFetch start(@Body String request, @ExchangeProperty("chakraTarget") String target,
-            @ExchangeProperty("chakraPagingStyle") String style) {
-        return new PagedFetch(target, request, parseStyle(style), pageSize, maxPages);
+    /** {@code request} is the configured request body; paging adds its fields to it. */
+    public void start(@Body String request, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        poll.setPaging(new PagedFetch(poll.getTarget(), request, poll.getPagingStyle(), pageSize, maxPages));
     }
 
-    public void collect(@Body ResponsePage page, @ExchangeProperty("chakraFetch") PagedFetch fetch) {
-        fetch.accept(page, published::contains);
+    public void collect(@Body ResponsePage page, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        poll.getPaging().accept(page, dedupState::contains);
     }
 
     /**
-     * The fetched messages, oldest first, less those already published: most of every answer in the steady state,
-     * counted here as duplicates before any of them is classified. {@link MessageClaims} still decides for the rest.
+     * The fetched messages, oldest first, less those already published: most of every response in the steady state,
+     * counted here as duplicates before any of them goes through message-route, whose dedup step decides for the rest.
      */
-    public List<ReceivedMessage> unpublished(@ExchangeProperty("chakraFetch") PagedFetch fetch,
-            @ExchangeProperty(PublishTally.PROPERTY) PublishTally.Counts counts) {
-        List<ReceivedMessage> fetched = fetch.messages();
+    public List<ReceivedMessage> unpublished(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        List<ReceivedMessage> fetched = poll.getPaging().messages();
         List<ReceivedMessage> fresh = new ArrayList<>(fetched.size());
         for (ReceivedMessage message : fetched) {
-            if (message.externalId() == null || !published.contains(message.externalId())) {
+            if (message.externalId() == null || !dedupState.contains(message.externalId())) {
                 fresh.add(message);
             }
         }
-        counts.alreadyPublished(fetched.size() - fresh.size());
+        poll.received(fetched.size());
+        poll.duplicates(fetched.size() - fresh.size());
         return fresh;
     }
 

@@ -8,39 +8,44 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
- * When to call ChakraHQ again after a failed call, and after how long. Connection errors, timeouts and 5xx answers are
- * retried with exponential backoff and jitter; 429 waits what {@code Retry-After} says (seconds or an HTTP date), or
- * backs off when it says nothing. Anything else (401, 403, other 4xx) is not retried. The retries are bounded: after
- * them, or when the wait asked for is longer than the longest allowed, the target waits for the next poll.
+ * What of a retry the redeliveryPolicy of chakra-call-errors cannot say: which failed calls are worth another try
+ * (connection errors, timeouts, 429, 5xx; not 401, 403 or another 4xx), and how long a 429 asks to wait. It is the
+ * {@code onWhen} of the retried clause: a 429's {@code Retry-After} (seconds or an HTTP date) becomes Camel's
+ * redelivery delay for that retry; one asking for longer than the longest delay is not retried in this poll. The
+ * number of retries, the backoff, the jitter and the longest delay are the redeliveryPolicy's.
  */
-public class RetryPolicy {
+public class RetryPolicy implements Predicate {
 
-    private final int maxRetries;
-    private final long initialDelayMillis;
     private final long maxDelayMillis;
     private final Clock clock;
 
-    public RetryPolicy(int maxRetries, long initialDelayMillis, long maxDelayMillis, Clock clock) {
-        this.maxRetries = maxRetries;
-        this.initialDelayMillis = initialDelayMillis;
+    public RetryPolicy(long maxDelayMillis, Clock clock) {
         this.maxDelayMillis = maxDelayMillis;
         this.clock = clock;
     }
 
-    /** The wait before retry number {@code retry} (1 for the first), or empty when the call is not to be retried. */
-    public OptionalLong delayBeforeRetry(Throwable error, int retry) {
-        if (retry > maxRetries || !isRetryable(error)) {
-            return OptionalLong.empty();
+    @Override
+    public boolean matches(Exchange exchange) {
+        Throwable error = failure(exchange);
+        exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY); // a wait asked for once does not stick to the next retry
+        if (!isRetryable(error)) {
+            return false;
         }
-        OptionalLong asked = error instanceof HttpOperationFailedException http && http.getStatusCode() == 429
-                ? retryAfterMillis(http.getResponseHeaders()) : OptionalLong.empty();
-        long delay = asked.isPresent() ? asked.getAsLong() : backoff(retry);
-        return delay > maxDelayMillis ? OptionalLong.empty() : OptionalLong.of(delay);
+        OptionalLong asked = retryAfterMillis(error);
+        if (asked.isPresent()) {
+            if (asked.getAsLong() > maxDelayMillis) {
+                return false;
+            }
+            // Camel reads this header for the next delay, instead of its backoff
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, asked.getAsLong());
+        }
+        return true;
     }
 
     public static boolean isRetryable(Throwable error) {
@@ -50,13 +55,18 @@ public class RetryPolicy {
         return error instanceof IOException;
     }
 
-    /** initial × 2^(retry-1), with up to 50 % random jitter so that many targets do not retry in step. */
-    private long backoff(int retry) {
-        long base = initialDelayMillis << Math.min(retry - 1, 20);
-        return Math.min(maxDelayMillis, base + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+    /** The failure being handled: the exchange's exception, or the one Camel caught, once it cleared that. */
+    static Throwable failure(Exchange exchange) {
+        return exchange.getException() != null
+                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
-    OptionalLong retryAfterMillis(Map<String, String> headers) {
+    /** The wait a 429's Retry-After asks for; empty for any other failure, or a 429 that says nothing usable. */
+    public OptionalLong retryAfterMillis(Throwable error) {
+        if (!(error instanceof HttpOperationFailedException http) || http.getStatusCode() != 429) {
+            return OptionalLong.empty();
+        }
+        Map<String, String> headers = http.getResponseHeaders();
         String value = headers == null ? null : headers.entrySet().stream()
                 .filter(h -> "Retry-After".equalsIgnoreCase(h.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElse(null);

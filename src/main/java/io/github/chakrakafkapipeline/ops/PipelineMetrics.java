@@ -15,8 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The pipeline's own Prometheus metrics, all named {@code chakra_pipeline_*} and labelled by endpoint
- * ({@code chat-messages}, {@code phone-messages}) or topic. Never labelled by token or message content.
+ * The pipeline's own Prometheus metrics, all named {@code chakra_pipeline_*} and labelled {@code endpoint} by
+ * operation ({@code chat-messages}, {@code phone-messages}) or topic. Never labelled by token or message content.
  */
 public class PipelineMetrics {
 
@@ -39,48 +39,48 @@ public class PipelineMetrics {
         return found;
     }
 
-    public void fetched(String endpoint, int messages) {
-        counter("chakra.pipeline.messages.fetched", "Messages received in ChakraHQ answers", "endpoint", endpoint)
+    public void fetched(String operation, int messages) {
+        counter("chakra.pipeline.messages.fetched", "Messages received in ChakraHQ responses", "endpoint", operation)
                 .increment(messages);
     }
 
-    public void published(String endpoint, String topic, long messageTimestamp) {
+    public void published(String operation, String topic, long messageTimestamp) {
         counter("chakra.pipeline.messages.published", "New messages published to Kafka (acknowledged)",
-                "endpoint", endpoint, "topic", topic).increment();
+                "endpoint", operation, "topic", topic).increment();
         newestPublishedTimestamp.computeIfAbsent(topic, this::freshnessGauge).accumulateAndGet(messageTimestamp, Math::max);
     }
 
-    public void duplicates(String endpoint, int messages) {
+    public void duplicates(String operation, int messages) {
         counter("chakra.pipeline.messages.duplicates", "Messages skipped because they were already published",
-                "endpoint", endpoint).increment(messages);
+                "endpoint", operation).increment(messages);
     }
 
-    public void deadLettered(String endpoint, String topic) {
+    public void deadLettered(String operation, String topic) {
         counter("chakra.pipeline.messages.dead.lettered", "Elements sent to the dead-letter topic",
-                "endpoint", endpoint, "topic", topic).increment();
+                "endpoint", operation, "topic", topic).increment();
     }
 
-    /** One HTTP call to ChakraHQ; {@code status} is the HTTP status, or 0 when no answer came. */
-    public void apiCall(String endpoint, int status) {
+    /** One HTTP call to ChakraHQ; {@code status} is the HTTP status, or 0 when no response came. */
+    public void apiCall(String operation, int status) {
         String statusClass = status == 0 ? "error" : (status / 100) + "xx";
-        counter("chakra.pipeline.api.calls", "Calls to ChakraHQ by status class (error: no answer)",
-                "endpoint", endpoint, "status", statusClass).increment();
+        counter("chakra.pipeline.api.calls", "Calls to ChakraHQ by status class (error: no response)",
+                "endpoint", operation, "status", statusClass).increment();
         if (status == 429) {
-            counter("chakra.pipeline.api.rate.limited", "Calls ChakraHQ answered with 429", "endpoint", endpoint)
+            counter("chakra.pipeline.api.rate.limited", "Calls ChakraHQ answered with 429", "endpoint", operation)
                     .increment();
         }
     }
 
-    public void retry(String endpoint) {
-        counter("chakra.pipeline.api.retries", "Calls to ChakraHQ retried after a failure", "endpoint", endpoint)
+    public void retry(String operation) {
+        counter("chakra.pipeline.api.retries", "Calls to ChakraHQ retried after a failure", "endpoint", operation)
                 .increment();
     }
 
     /** The time to fetch and publish the messages of one target, for one poll. */
-    public void targetPolled(String endpoint, Duration duration) {
+    public void targetPolled(String operation, Duration duration) {
         Timer.builder("chakra.pipeline.target.poll.duration")
                 .description("Time to fetch and publish the messages of one target in one poll")
-                .tag("endpoint", endpoint).register(registry()).record(duration);
+                .tag("endpoint", operation).register(registry()).record(duration);
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * Ready only when Kafka answers, the dedup state is loaded, and ChakraHQ did not reject the token on the last call of
- * either endpoint. Camel's own route checks add a route that is not running. The reason is in the full health report.
+ * either operation. Camel's own route checks add a route that is not running. The reason is in the full health report.
  */
 public class ReadinessCheck extends AbstractHealthCheck {
 
@@ -51,7 +51,7 @@ public class ReadinessCheck extends AbstractHealthCheck {
             builder.down().message("the dedup state is not loaded yet");
             return;
         }
-        Map<String, Integer> rejected = calls.rejectedEndpoints();
+        Map<String, Integer> rejected = calls.rejectedOperations();
         if (!rejected.isEmpty()) {
             builder.down().message("ChakraHQ rejected the API token (" + rejected
                     + "): check CHAKRA_API_TOKEN");

@@ -11,15 +11,13 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The new messages of one answer, oldest first, as Kafka records that camel-kafka sends together: each record carries
- * its own topic, key and headers. Once sent, each record knows whether Kafka acknowledged it.
+ * The records of one response that message-route claimed, oldest first, which camel-kafka sends together: each record
+ * carries its own topic, key and headers. Once sent, each record knows whether Kafka acknowledged it.
  */
 public final class PublishBatch {
 
-    public static final String PROPERTY = "chakraBatch";
-
-    /** One record and what it was claimed as. */
-    record Entry(Message record, MessageClassifier.Outcome outcome, long timestamp) {
+    /** One record, the dedup key it was claimed under, and the message's ChakraHQ timestamp. */
+    record Entry(Message record, String dedupKey, String topic, boolean deadLetter, long timestamp) {
 
         /** camel-kafka (recordMetadata=true) stores the send's result on the record; no offset means it failed. */
         boolean acknowledged() {
@@ -29,19 +27,18 @@ public final class PublishBatch {
         }
     }
 
-    private final Exchange exchange;
     private final List<Entry> entries = new ArrayList<>();
 
-    PublishBatch(Exchange exchange) {
-        this.exchange = exchange;
-    }
-
-    void add(Message record, MessageClassifier.Outcome outcome, long timestamp) {
-        entries.add(new Entry(record, outcome, timestamp));
+    void add(Entry entry) {
+        entries.add(entry);
     }
 
     List<Entry> entries() {
         return entries;
+    }
+
+    public int size() {
+        return entries.size();
     }
 
     public boolean isEmpty() {
@@ -52,12 +49,12 @@ public final class PublishBatch {
      * The records to send. Handing them out stops at the first failed send, so that no later message of a chat
      * overtakes it, and a broker that is down costs one blocked send (max.block.ms), not one per message.
      */
-    public Iterator<Message> records() {
+    Iterator<Message> records(Exchange sending) {
         Iterator<Entry> all = entries.iterator();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return !exchange.isFailed() && all.hasNext();
+                return !sending.isFailed() && all.hasNext();
             }
 
             @Override

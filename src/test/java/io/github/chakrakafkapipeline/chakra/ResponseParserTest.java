@@ -25,7 +25,7 @@ class ResponseParserTest {
         assertEquals(3, messages.size());
         assertEquals(List.of(1760525496345L, 1760525485307L, 1760525484000L),
                 messages.stream().map(ReceivedMessage::timestamp).toList(), "in the order received");
-        assertEquals(null, page.hasMore(), "the answer says nothing of more pages");
+        assertEquals(null, page.hasMore(), "the response says nothing of more pages");
         for (ReceivedMessage message : messages) {
             assertTrue(answer.contains(message.raw()), "the published value is the exact text of the element");
             assertTrue(message.raw().startsWith("{") && message.raw().endsWith("}"), message.raw());
@@ -88,19 +88,19 @@ class ResponseParserTest {
     void rejects_the_documentation_example_with_its_trailing_comma_naming_where() {
         MalformedResponseException error = assertThrows(MalformedResponseException.class,
                 () -> parser.parse(fixture("phone-messages-response.as-documented.json")));
-        assertTrue(error.getMessage().startsWith("the answer is not valid JSON ("), error.getMessage());
+        assertTrue(error.getMessage().startsWith("the response is not valid JSON ("), error.getMessage());
         assertTrue(error.getMessage().contains("line "), error.getMessage());
     }
 
     @Test
     void rejects_answers_that_hold_no_list_of_messages() {
-        assertEquals("the answer is empty; expected a JSON object with a _data array", messageOf(""));
-        assertEquals("the answer is not a JSON object: [1, 2]", messageOf("[1, 2]"));
-        assertEquals("the answer has no _data field: {\"_errors\": []}", messageOf("{\"_errors\": []}"));
+        assertEquals("the response is empty; expected a JSON object with a _data array", messageOf(""));
+        assertEquals("the response is not a JSON object: [1, 2]", messageOf("[1, 2]"));
+        assertEquals("the response has no _data field: {\"_errors\": []}", messageOf("{\"_errors\": []}"));
         assertEquals("_data is not an array but an object", messageOf("{\"_data\": {\"a\": 1}}"));
         assertEquals("_data is not an array but null", messageOf("{\"_data\": null}"));
-        assertTrue(messageOf("<html>Bad gateway</html>").startsWith("the answer is not valid JSON"));
-        assertTrue(messageOf("{\"_data\": [{\"a\": 1}").startsWith("the answer is not valid JSON"), "truncated");
+        assertTrue(messageOf("<html>Bad gateway</html>").startsWith("the response is not valid JSON"));
+        assertTrue(messageOf("{\"_data\": [{\"a\": 1}").startsWith("the response is not valid JSON"), "truncated");
     }
 
     private String messageOf(String answer) {

@@ -1,6 +1,8 @@
 package io.github.chakrakafkapipeline.chakra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,49 +11,67 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.OptionalLong;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
+/** What decides a retry beyond the redeliveryPolicy: which failures, and a 429's Retry-After. */
 class RetryPolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private final RetryPolicy policy =
-            new RetryPolicy(3, 1000, 30_000, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RetryPolicy policy = new RetryPolicy(30_000, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
-    void backs_off_exponentially_with_up_to_half_again_of_jitter_on_5xx_and_connection_errors() {
-        for (int retry = 1; retry <= 3; retry++) {
-            long base = 1000L << (retry - 1);
-            long delay = policy.delayBeforeRetry(status(503, Map.of()), retry).getAsLong();
-            assertTrue(delay >= base && delay <= base * 3 / 2, "retry " + retry + " waits " + delay);
+    void retries_5xx_429_and_connection_errors_with_the_redelivery_policy_backoff() {
+        for (Throwable error : new Throwable[] {status(503, Map.of()), status(500, Map.of()), status(429, Map.of()),
+                new SocketTimeoutException("Read timed out"), new IOException("Connection reset")}) {
+            Exchange exchange = failedWith(error);
+            assertTrue(policy.matches(exchange), error.toString());
+            assertNull(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY), "the redeliveryPolicy's backoff applies");
         }
-        assertTrue(policy.delayBeforeRetry(new SocketTimeoutException("Read timed out"), 1).isPresent());
-        assertTrue(policy.delayBeforeRetry(new IOException("Connection reset"), 1).isPresent());
     }
 
     @Test
-    void gives_up_after_the_last_retry_and_never_retries_other_client_errors() {
-        assertEquals(OptionalLong.empty(), policy.delayBeforeRetry(status(503, Map.of()), 4));
-        assertEquals(OptionalLong.empty(), policy.delayBeforeRetry(status(401, Map.of()), 1));
-        assertEquals(OptionalLong.empty(), policy.delayBeforeRetry(status(403, Map.of()), 1));
-        assertEquals(OptionalLong.empty(), policy.delayBeforeRetry(status(404, Map.of()), 1));
-        assertEquals(OptionalLong.empty(), policy.delayBeforeRetry(new IllegalStateException(), 1));
+    void never_retries_a_rejected_token_or_another_client_error() {
+        for (int code : new int[] {400, 401, 403, 404}) {
+            assertFalse(policy.matches(failedWith(status(code, Map.of()))), "HTTP " + code);
+        }
+        assertFalse(policy.matches(failedWith(new IllegalStateException())));
     }
 
     @Test
     void a_429_waits_what_retry_after_says_in_seconds_or_as_a_date() {
-        assertEquals(OptionalLong.of(7000), policy.delayBeforeRetry(status(429, Map.of("Retry-After", "7")), 1));
-        assertEquals(OptionalLong.of(12_000), policy.delayBeforeRetry(
-                status(429, Map.of("retry-after", "Wed, 25 Nov 2026 10:00:12 GMT")), 1));
-        long withoutHeader = policy.delayBeforeRetry(status(429, Map.of()), 1).getAsLong();
-        assertTrue(withoutHeader >= 1000 && withoutHeader <= 1500, "backs off when Retry-After is absent");
+        assertEquals(7000L, delayAsked(status(429, Map.of("Retry-After", "7"))));
+        assertEquals(12_000L, delayAsked(status(429, Map.of("retry-after", "Wed, 25 Nov 2026 10:00:12 GMT"))));
     }
 
     @Test
     void a_429_asking_for_longer_than_the_longest_wait_is_left_for_the_next_poll() {
-        assertEquals(OptionalLong.empty(), policy.delayBeforeRetry(status(429, Map.of("Retry-After", "120")), 1));
+        assertFalse(policy.matches(failedWith(status(429, Map.of("Retry-After", "120")))));
+    }
+
+    @Test
+    void a_wait_asked_for_once_does_not_stick_to_the_next_retry() {
+        Exchange exchange = failedWith(status(429, Map.of("Retry-After", "7")));
+        assertTrue(policy.matches(exchange));
+        exchange.setException(status(503, Map.of()));
+        assertTrue(policy.matches(exchange));
+        assertNull(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY));
+    }
+
+    private Long delayAsked(Throwable error) {
+        Exchange exchange = failedWith(error);
+        assertTrue(policy.matches(exchange));
+        return exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
+    }
+
+    private static Exchange failedWith(Throwable error) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setException(error);
+        return exchange;
     }
 
     private static HttpOperationFailedException status(int code, Map<String, String> headers) {

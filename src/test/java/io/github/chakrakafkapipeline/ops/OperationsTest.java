@@ -113,21 +113,21 @@ class OperationsTest {
         Map<String, String> settings = settings();
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
         settings.put("camel.main.routes-reload-directory", routes.toString());
-        Path answerFetch = routes.resolve("answer-fetch.camel.yaml");
+        Path responseFetch = routes.resolve("response-fetch.camel.yaml");
         Path testLog = Path.of("target/test-logs/tests.log");
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 2);
 
-            String original = Files.readString(answerFetch);
-            Files.writeString(answerFetch, original.replace(
-                    "message: \"${exchangeProperty.chakraEndpoint}", "message: \"EDITED ${exchangeProperty.chakraEndpoint}"));
+            String original = Files.readString(responseFetch);
+            Files.writeString(responseFetch, original.replace(
+                    "message: \"${exchangeProperty.targetPoll}", "message: \"EDITED ${exchangeProperty.targetPoll}"));
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(testLog).contains("EDITED chat-messages " + CHAT));
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reloads_total", "") >= 1.0);
 
             // reloading the route that holds the dedup state keeps it: old messages stay unpublished, a new one goes
-            Path publish = routes.resolve("message-publish.camel.yaml");
+            Path publish = routes.resolve("response-publish.camel.yaml");
             double reloads = metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reloads_total", "");
             Files.writeString(publish, Files.readString(publish) + "\n# edited by ops\n");
             await().atMost(Duration.ofSeconds(60)).until(() ->
@@ -142,7 +142,7 @@ class OperationsTest {
             assertEquals(3, readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size(),
                     "only the new message was published; the reload did not reset the dedup state");
 
-            Files.writeString(answerFetch, original.replace("- route:", "- route: [broken"));
+            Files.writeString(responseFetch, original.replace("- route:", "- route: [broken"));
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reload_failures_total", "") >= 1.0);
             String health = get("/observe/health?exposureLevel=full&data=true").body();

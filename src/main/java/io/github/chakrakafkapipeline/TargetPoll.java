@@ -1,0 +1,114 @@
+package io.github.chakrakafkapipeline;
+
+import java.time.Duration;
+
+import io.github.chakrakafkapipeline.chakra.PagedFetch;
+import io.github.chakrakafkapipeline.publish.PublishBatch;
+
+/**
+ * Everything about polling one target (a chat id or a phone number) once: which ChakraHQ operation, which target, the
+ * paging state, the batch of records to publish and the counts for the summary line. The routes reach it as the
+ * exchange property {@value #PROPERTY}, e.g. {@code ${exchangeProperty.targetPoll.target}}; it prints as
+ * {@code <operation> <target>}, the prefix of every log line about the target.
+ */
+public final class TargetPoll {
+
+    /** The exchange property that holds the target poll, from chat-messages-poll or phone-messages-poll on. */
+    public static final String PROPERTY = "targetPoll";
+    /** The operation "List chat messages for a chat"; also the value of the chakra.sourceEndpoint header. */
+    public static final String CHAT_MESSAGES = "chat-messages";
+    /** The operation "List previous messages for a phone number". */
+    public static final String PHONE_MESSAGES = "phone-messages";
+
+    private final String operation;
+    private final String target;
+    private final PagedFetch.Style pagingStyle;
+    private final PublishBatch batch = new PublishBatch();
+    private final long startedNanos = System.nanoTime();
+    private PagedFetch paging;
+    private int received;
+    private int duplicates;
+    private int published;
+    private int deadLettered;
+    private long elapsedNanos = -1;
+
+    public TargetPoll(String operation, String target, PagedFetch.Style pagingStyle) {
+        this.operation = operation;
+        this.target = target;
+        this.pagingStyle = pagingStyle;
+    }
+
+    public String getOperation() {
+        return operation;
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    public PagedFetch.Style getPagingStyle() {
+        return pagingStyle;
+    }
+
+    /** The paged fetch, once response-fetch started it. */
+    public PagedFetch getPaging() {
+        return paging;
+    }
+
+    public void setPaging(PagedFetch paging) {
+        this.paging = paging;
+    }
+
+    public PublishBatch getBatch() {
+        return batch;
+    }
+
+    /** Messages received in the response(s), whatever became of them. */
+    public void received(int messages) {
+        received += messages;
+    }
+
+    /** Messages not published because they were published before, or are being published by another poll. */
+    public void duplicates(int messages) {
+        duplicates += messages;
+    }
+
+    public void published() {
+        published++;
+    }
+
+    public void deadLettered() {
+        deadLettered++;
+    }
+
+    public int getReceived() {
+        return received;
+    }
+
+    public int getDuplicates() {
+        return duplicates;
+    }
+
+    /** Messages that message-route stopped on purpose (a filter added by ops), neither duplicates nor published. */
+    public int getDropped() {
+        return Math.max(0, received - duplicates - batch.size());
+    }
+
+    /** Marks the poll of this target done, for the summary's time. */
+    public Duration finish() {
+        elapsedNanos = System.nanoTime() - startedNanos;
+        return Duration.ofNanos(elapsedNanos);
+    }
+
+    /** The summary line's text: what became of the target's messages in this poll. */
+    public String getSummary() {
+        String dropped = getDropped() > 0 ? ", " + getDropped() + " dropped by message-route" : "";
+        return received + " received, " + published + " new published, " + duplicates + " duplicates, "
+                + deadLettered + " dead-lettered" + dropped + " in " + Duration.ofNanos(elapsedNanos).toMillis() + " ms";
+    }
+
+    @Override
+    public String toString() {
+        return operation + " " + target;
+    }
+}

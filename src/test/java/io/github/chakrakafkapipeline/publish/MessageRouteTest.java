@@ -1,0 +1,129 @@
+package io.github.chakrakafkapipeline.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.chakrakafkapipeline.TargetPoll;
+import io.github.chakrakafkapipeline.chakra.PagedFetch;
+import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.testsupport.TestData;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decisions of routes/message-route.camel.yaml as shipped, with the real configuration: which topic, which dead
+ * letters and why, and the dedup step. What reaches Kafka is the end-to-end tests' to check; this runs the route alone,
+ * so that each rule is checked on its own. The dedup state is not started: claiming needs no broker.
+ */
+class MessageRouteTest {
+
+    private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1));
+    private final Publishing publishing =
+            new Publishing(dedupState, new PipelineMetrics(() -> null), "chakra.messages.dead-letter");
+    private CamelContext context;
+    private ProducerTemplate template;
+
+    @BeforeEach
+    void start() throws Exception {
+        context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation("file:config/application.properties");
+        context.getRegistry().bind("publishing", publishing);
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                ResourceHelper.resolveMandatoryResource(context, "file:routes/message-route.camel.yaml"));
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    @AfterEach
+    void stop() {
+        context.stop();
+    }
+
+    @Test
+    void a_message_goes_to_the_topic_of_its_direction_keyed_by_chat_with_its_headers() {
+        String raw = "{\"externalId\":\"wamid.1\",\"direction\":\"INBOUND\",\"chat\":\"c1\",\"text\":\"hi\"}";
+        PublishBatch.Entry inbound = route(raw);
+        assertEquals("chakra.messages.inbound", inbound.topic());
+        assertEquals("c1", inbound.record().getHeader(KafkaConstants.KEY));
+        assertEquals("wamid.1", inbound.record().getHeader(Publishing.EXTERNAL_ID));
+        assertEquals("INBOUND", inbound.record().getHeader(Publishing.DIRECTION));
+        assertEquals("chat-messages", inbound.record().getHeader(Publishing.SOURCE_ENDPOINT));
+        assertEquals("c1", inbound.record().getHeader(Publishing.POLLED_TARGET));
+        assertEquals("wamid.1", inbound.dedupKey());
+        assertFalse(inbound.deadLetter());
+        assertEquals(raw, inbound.record().getBody(), "the value is the element as received");
+        assertEquals("chakra.messages.outbound", route("{\"externalId\":\"wamid.2\",\"direction\":\"OUTBOUND\"}").topic());
+    }
+
+    @Test
+    void names_why_an_element_cannot_be_published() {
+        assertEquals("element of _data is not a JSON object", reasonFor("[1]"));
+        assertEquals("message has no externalId", reasonFor("{\"direction\":\"INBOUND\"}"));
+        assertEquals("message has no externalId", reasonFor("{\"externalId\":\" \",\"direction\":\"INBOUND\"}"));
+        assertEquals("message has no direction", reasonFor("{\"externalId\":\"x1\"}"));
+        assertEquals("message direction 'inbound' is neither INBOUND nor OUTBOUND",
+                reasonFor("{\"externalId\":\"x2\",\"direction\":\"inbound\"}"));
+    }
+
+    @Test
+    void dead_letters_are_deduplicated_by_content_not_by_external_id() {
+        String first = route("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}").dedupKey();
+        assertNull(routeOne("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}"),
+                "the same element is reported once");
+        assertNotEquals(first, route("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"READ\"}")
+                .dedupKey());
+        assertEquals("chakra.messages.outbound", route("{\"externalId\":\"x\",\"direction\":\"OUTBOUND\"}").topic(),
+                "a corrected message with this externalId can still be published");
+    }
+
+    @Test
+    void a_message_claimed_already_is_left_out_of_the_batch() {
+        route("{\"externalId\":\"wamid.9\",\"direction\":\"INBOUND\"}");
+        assertNull(routeOne("{\"externalId\":\"wamid.9\",\"direction\":\"INBOUND\"}"));
+    }
+
+    private String reasonFor(String raw) {
+        PublishBatch.Entry entry = route(raw);
+        assertEquals("chakra.messages.dead-letter", entry.topic());
+        return entry.record().getHeader(Publishing.DEAD_LETTER_REASON, String.class);
+    }
+
+    private PublishBatch.Entry route(String raw) {
+        PublishBatch.Entry entry = routeOne(raw);
+        if (entry == null) {
+            throw new AssertionError("message-route left out " + raw);
+        }
+        return entry;
+    }
+
+    /** Sends one message through message-route as response-publish does; the batch entry it made, or null. */
+    private PublishBatch.Entry routeOne(String raw) {
+        TargetPoll poll = new TargetPoll(TargetPoll.CHAT_MESSAGES, "c1", PagedFetch.Style.NONE);
+        Exchange exchange = new DefaultExchange(context);
+        exchange.setProperty(TargetPoll.PROPERTY, poll);
+        List<Message> messages = publishing.messages(List.of(TestData.message(raw)), poll, exchange);
+        exchange.setIn(messages.get(0));
+        Exchange done = template.send("direct:message-route", exchange);
+        if (done.getException() != null) {
+            throw new AssertionError(done.getException());
+        }
+        return poll.getBatch().isEmpty() ? null : poll.getBatch().entries().get(0);
+    }
+}
