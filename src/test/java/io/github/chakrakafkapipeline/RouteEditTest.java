@@ -1,0 +1,126 @@
+package io.github.chakrakafkapipeline;
+
+import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
+import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
+import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import io.github.chakrakafkapipeline.testsupport.ChakraStub;
+import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's worked example, applied exactly as written to a copy of routes/: an ops edit of message-route sends
+ * image messages to a topic of their own and drops the TEST. messages, with no Java change. Checked where it lands.
+ */
+class RouteEditTest {
+
+    /** README, "Try changing": the config line, and the two snippets with the line each goes before. */
+    static final String MEDIA_TOPIC_SETTING = "pipeline.topic.media=chakra.messages.media";
+    static final String MEDIA_TOPIC_WHEN = """
+                              - id: media-topic-when
+                                expression:
+                                  simple: "${body.field('dataType')} == 'image'"
+                                steps:
+                                  - setHeader:
+                                      id: media-topic-set
+                                      name: kafka.OVERRIDE_TOPIC
+                                      expression:
+                                        constant: "{{pipeline.topic.media}}"
+                """;
+    static final String MEDIA_TOPIC_BEFORE = "              - id: inbound-topic-when\n";
+    static final String TEST_MESSAGES_DROP = """
+                        - filter:
+                            id: test-messages-drop
+                            expression:
+                              simple: "${header.chakra.externalId} startsWith 'TEST.'"
+                            steps:
+                              - stop:
+                                  id: test-messages-stop
+                """;
+    static final String TEST_MESSAGES_BEFORE = "        # 1. Dead letters";
+
+    private static final String TOKEN = "route-edit-token-5d1e8c3b9a7f2e4d6c0b";
+    private static final String CHAT = "7c1d2e3f-1111-4c35-a79c-b6fe90757fd2";
+
+    @Test
+    void an_edit_of_message_route_sends_images_to_their_own_topic_and_drops_test_messages(@TempDir Path routes)
+            throws Exception {
+        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
+            Files.copy(route, routes.resolve(route.getFileName()));
+        }
+        Path messageRoute = routes.resolve("message-route.camel.yaml");
+        String edited = insertBefore(Files.readString(messageRoute), MEDIA_TOPIC_BEFORE, MEDIA_TOPIC_WHEN);
+        edited = insertBefore(edited, TEST_MESSAGES_BEFORE, TEST_MESSAGES_DROP);
+        Files.writeString(messageRoute, edited);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN)) {
+            chakra.answerChat(CHAT, answer(List.of(
+                    message("wamid.IMG-IN", "INBOUND", "image", 1762277358001L),
+                    message("wamid.TEXT-OUT", "OUTBOUND", "text", 1762277358002L),
+                    message("TEST.1", "INBOUND", "text", 1762277358003L),
+                    message("wamid.IMG-OUT", "OUTBOUND", "image", 1762277358004L))));
+            Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT, "");
+            settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+            settings.put("camel.main.routes-reload-enabled", "false");
+            String[] setting = MEDIA_TOPIC_SETTING.split("=", 2);
+            settings.put(setting[0], setting[1]); // as the line added to config/application.properties
+
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        readAll(kafka.bootstrapServers(), "chakra.messages.media").size() == 2
+                        && readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 1);
+                // two more polls: nothing more lands, and the dropped message never does
+                int calls = chakra.server().countRequestsMatching(WireMock.postRequestedFor(WireMock.anyUrl()).build()).getCount();
+                await().atMost(Duration.ofSeconds(30)).until(() -> chakra.server()
+                        .countRequestsMatching(WireMock.postRequestedFor(WireMock.anyUrl()).build()).getCount() >= calls + 2);
+            }
+
+            assertEquals(List.of("wamid.IMG-IN", "wamid.IMG-OUT"), ids(kafka, "chakra.messages.media"));
+            assertEquals(List.of("wamid.TEXT-OUT"), ids(kafka, "chakra.messages.outbound"));
+            assertEquals(List.of(), ids(kafka, "chakra.messages.inbound"), "TEST.1 was dropped, the image went to media");
+            assertEquals(List.of(), ids(kafka, "chakra.messages.dead-letter"));
+            ConsumerRecord<String, String> image = readAll(kafka.bootstrapServers(), "chakra.messages.media").get(0);
+            assertEquals(CHAT, image.key(), "the rest of the contract holds on the new topic");
+            assertEquals("INBOUND", header(image, "chakra.direction"));
+        }
+    }
+
+    @Test
+    void the_readme_shows_exactly_the_edit_this_test_applies() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (String snippet : List.of(MEDIA_TOPIC_SETTING, MEDIA_TOPIC_WHEN.stripTrailing(), TEST_MESSAGES_DROP.stripTrailing(),
+                MEDIA_TOPIC_BEFORE.strip(), TEST_MESSAGES_BEFORE.strip())) {
+            assertTrue(readme.contains(snippet), "README.md, Try changing, should show:\n" + snippet);
+        }
+    }
+
+    private static List<String> ids(EmbeddedKafka kafka, String topic) {
+        return readAll(kafka.bootstrapServers(), topic).stream().map(r -> header(r, "chakra.externalId")).toList();
+    }
+
+    private static String message(String externalId, String direction, String dataType, long timestamp) {
+        return "{\"externalId\": \"" + externalId + "\", \"chat\": \"" + CHAT + "\", \"direction\": \"" + direction
+                + "\", \"dataType\": \"" + dataType + "\", \"timestamp\": " + timestamp + "}";
+    }
+
+    private static String insertBefore(String text, String anchor, String insert) {
+        int at = text.indexOf(anchor);
+        if (at < 0) {
+            throw new AssertionError("routes/message-route.camel.yaml no longer has the line the README points at: " + anchor);
+        }
+        return text.substring(0, at) + insert + text.substring(at);
+    }
+}
