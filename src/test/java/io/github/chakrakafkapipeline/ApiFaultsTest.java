@@ -14,8 +14,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +23,7 @@ import java.util.stream.IntStream;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ChakraHQ misbehaving: each fault gets a bounded, logged response, what can be published is, and the other targets go
@@ -44,12 +44,14 @@ class ApiFaultsTest {
     private static final String TOKEN = "faults-token-0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
     private static final String GOOD_CHAT = "good-chat";
     private static final String BAD_CHAT = "bad-chat";
-    private static final Path TEST_LOG = Path.of("target/test-logs/tests.log");
 
     private static EmbeddedKafka kafka;
     private ChakraStub chakra;
     private String topicPrefix;
     private static int testNumber;
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @BeforeAll
     static void startKafka() {
@@ -237,8 +239,8 @@ class ApiFaultsTest {
         return records.stream().map(r -> header(r, "chakra.externalId")).toList();
     }
 
-    private static void assertLogged(String text) throws Exception {
-        String log = Files.readString(TEST_LOG);
+    private void assertLogged(String text) {
+        String log = logs.text();
         assertTrue(log.contains(text), "the log says: " + text);
         assertTrue(!log.contains(TOKEN), "the token is in no log line");
     }

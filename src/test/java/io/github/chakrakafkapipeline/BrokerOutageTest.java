@@ -10,8 +10,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +23,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.RestartableKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
@@ -33,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker goes away mid-run and comes back (same port, same data, as a real restart), while ChakraHQ goes on
@@ -47,7 +47,6 @@ class BrokerOutageTest {
     private static final String DEAD_LETTER = "chakra.messages.dead-letter";
     private static final String DEDUP = "chakra.pipeline.published-ids";
     private static final String CHAT_PATH = "/v1/ext/chat/%s/message";
-    private static final Path TEST_LOG = Path.of("target", "test-logs", "tests.log");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Duration POLLS_WAIT = Duration.ofSeconds(45);
@@ -62,7 +61,9 @@ class BrokerOutageTest {
     private ChakraStub chakra;
     private RunningPipeline pipeline;
 
-    // unique per test, so that the shared test log can be searched for this test's lines
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
+
     private final String chat = "outage-chat-" + UUID.randomUUID();
     private final String phoneChat = "outage-phone-chat-" + UUID.randomUUID();
     private final String phone = "91" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
@@ -240,8 +241,8 @@ class BrokerOutageTest {
         assertEquals(once, recorded, "each published message recorded once, and nothing else");
     }
 
-    private static void assertLogged(String text) throws Exception {
-        String log = Files.readString(TEST_LOG);
+    private void assertLogged(String text) {
+        String log = logs.text();
         assertTrue(log.contains(text), "the log says: " + text);
         assertTrue(!log.contains(TOKEN), "the token is in no log line");
     }

@@ -19,12 +19,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What ops see: health that tells the truth, metrics, and route reload that never breaks a running service. */
@@ -37,6 +39,9 @@ class OperationsTest {
     private EmbeddedKafka kafka;
     private ChakraStub chakra;
     private int managementPort;
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @BeforeEach
     void start() {
@@ -113,7 +118,6 @@ class OperationsTest {
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
         settings.put("camel.main.routes-reload-directory", routes.toString());
         Path answerFetch = routes.resolve("answer-fetch.camel.yaml");
-        Path testLog = Path.of("target/test-logs/tests.log");
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 2);
@@ -121,7 +125,7 @@ class OperationsTest {
             String original = Files.readString(answerFetch);
             Files.writeString(answerFetch, original.replace(
                     "message: \"${exchangeProperty.chakraEndpoint}", "message: \"EDITED ${exchangeProperty.chakraEndpoint}"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(testLog).contains("EDITED chat-messages " + CHAT));
+            await().atMost(Duration.ofSeconds(60)).until(() -> logs.text().contains("EDITED chat-messages " + CHAT));
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reloads_total", "") >= 1.0);
 
@@ -148,9 +152,9 @@ class OperationsTest {
             assertTrue(health.contains("routes.reload.last.failure"), health);
 
             // the edited routes are still the ones running
-            long before = Files.readString(testLog).split("EDITED chat-messages", -1).length;
+            long before = logs.text().split("EDITED chat-messages", -1).length;
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    Files.readString(testLog).split("EDITED chat-messages", -1).length > before + 1);
+                    logs.text().split("EDITED chat-messages", -1).length > before + 1);
         }
     }
 
