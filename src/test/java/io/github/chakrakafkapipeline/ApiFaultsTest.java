@@ -27,6 +27,7 @@ import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +48,7 @@ class ApiFaultsTest {
 
     private static EmbeddedKafka kafka;
     private ChakraStub chakra;
-    private String topicPrefix;
+    private Topics topics;
     private static int testNumber;
 
     @RegisterExtension
@@ -66,7 +67,7 @@ class ApiFaultsTest {
     @BeforeEach
     void startChakra() {
         chakra = new ChakraStub(TOKEN);
-        topicPrefix = "faults" + (++testNumber) + ".";
+        topics = Topics.prefixed("faults" + (++testNumber) + ".");
         chakra.answerChat(GOOD_CHAT, answer(List.of(message("good-1", GOOD_CHAT, 1000))));
     }
 
@@ -137,7 +138,7 @@ class ApiFaultsTest {
             awaitRequests("/v1/ext/chat/" + GOOD_CHAT + "/message", 2);
         }
         assertEquals(List.of("good-1"), externalIds(outbound()));
-        assertEquals(List.of(), readAll(kafka.bootstrapServers(), topicPrefix + "inbound"));
+        assertEquals(List.of(), readAll(kafka.bootstrapServers(), topics.inbound()));
         assertLogged("trailing-comma: ChakraHQ answered HTTP 200 but the answer is not valid JSON");
         assertLogged("not-json: ChakraHQ answered HTTP 200 but the answer is not valid JSON");
         assertLogged("no-data: ChakraHQ answered HTTP 200 but the answer has no _data field");
@@ -224,15 +225,12 @@ class ApiFaultsTest {
     private Map<String, String> settings(String chatIds) {
         Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), chatIds, "");
         settings.put("chakra.http.retry.initial.delay.millis", "100");
-        settings.put("pipeline.topic.inbound", topicPrefix + "inbound");
-        settings.put("pipeline.topic.outbound", topicPrefix + "outbound");
-        settings.put("pipeline.topic.dead-letter", topicPrefix + "dead-letter");
-        settings.put("pipeline.dedup.topic", topicPrefix + "published-ids");
+        settings.putAll(topics.settings());
         return settings;
     }
 
     private List<ConsumerRecord<String, String>> outbound() {
-        return readAll(kafka.bootstrapServers(), topicPrefix + "outbound");
+        return readAll(kafka.bootstrapServers(), topics.outbound());
     }
 
     private static List<String> externalIds(List<ConsumerRecord<String, String>> records) {

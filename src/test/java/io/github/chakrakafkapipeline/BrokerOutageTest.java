@@ -6,6 +6,10 @@ import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static io.github.chakrakafkapipeline.testsupport.Topics.DEAD_LETTER;
+import static io.github.chakrakafkapipeline.testsupport.Topics.DEDUP;
+import static io.github.chakrakafkapipeline.testsupport.Topics.INBOUND;
+import static io.github.chakrakafkapipeline.testsupport.Topics.OUTBOUND;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,10 +46,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BrokerOutageTest {
 
     private static final String TOKEN = "outage-token-3d9f1b7c5a2e8d4f6b0c1a9e7d3f5b2c";
-    private static final String INBOUND = "chakra.messages.inbound";
-    private static final String OUTBOUND = "chakra.messages.outbound";
-    private static final String DEAD_LETTER = "chakra.messages.dead-letter";
-    private static final String DEDUP = "chakra.pipeline.published-ids";
     private static final String CHAT_PATH = "/v1/ext/chat/%s/message";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);

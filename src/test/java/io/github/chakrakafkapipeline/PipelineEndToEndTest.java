@@ -10,6 +10,9 @@ import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static io.github.chakrakafkapipeline.testsupport.Topics.DEAD_LETTER;
+import static io.github.chakrakafkapipeline.testsupport.Topics.INBOUND;
+import static io.github.chakrakafkapipeline.testsupport.Topics.OUTBOUND;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,9 +42,6 @@ class PipelineEndToEndTest {
     private static final String CHAT_A = "4abc74ba-dfd8-423e-8ef5-fdf3ebbbd487";
     private static final String CHAT_B = "1965c0e9-9e81-4c35-a79c-b6fe90757fd2";
     private static final String PHONE = "919901258433";
-    private static final String INBOUND = "chakra.messages.inbound";
-    private static final String OUTBOUND = "chakra.messages.outbound";
-    private static final String DEAD_LETTER = "chakra.messages.dead-letter";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EmbeddedKafka kafka;

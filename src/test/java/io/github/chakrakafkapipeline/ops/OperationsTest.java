@@ -2,6 +2,7 @@ package io.github.chakrakafkapipeline.ops;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static io.github.chakrakafkapipeline.testsupport.Topics.OUTBOUND;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,19 +61,19 @@ class OperationsTest {
     void ready_and_metrics_tell_what_was_published_and_readiness_drops_when_kafka_goes() throws Exception {
         chakra.answerChat(CHAT, fixture("chat-messages-response.json"));
         try (RunningPipeline pipeline = RunningPipeline.start(settings())) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), OUTBOUND).size() == 2);
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 200);
             assertEquals(200, get("/observe/health/live").statusCode());
 
             String metrics = get("/observe/metrics").body();
             assertEquals(2.0, metric(metrics, "chakra_pipeline_messages_published_total",
-                    "endpoint=\"chat-messages\",topic=\"chakra.messages.outbound\""));
+                    "endpoint=\"chat-messages\",topic=\"" + OUTBOUND + "\""));
             await("later polls skip both messages").atMost(Duration.ofSeconds(30)).until(() -> metric(
                     get("/observe/metrics").body(), "chakra_pipeline_messages_duplicates_total", "endpoint=\"chat-messages\"") >= 2);
             metrics = get("/observe/metrics").body(); // after the later poll
             assertTrue(metric(metrics, "chakra_pipeline_api_calls_total", "endpoint=\"chat-messages\",status=\"2xx\"") >= 2);
             assertEquals(2.0, metric(metrics, "chakra_pipeline_dedup_ids", ""));
-            assertTrue(metric(metrics, "chakra_pipeline_newest_published_age_seconds", "topic=\"chakra.messages.outbound\"") > 0);
+            assertTrue(metric(metrics, "chakra_pipeline_newest_published_age_seconds", "topic=\"" + OUTBOUND + "\"") > 0);
             assertTrue(metrics.contains("chakra_pipeline_target_poll_duration_seconds_count{endpoint=\"chat-messages\"}"));
             assertFalse(metrics.contains(TOKEN));
 
@@ -120,7 +121,7 @@ class OperationsTest {
         Path answerFetch = routes.resolve("answer-fetch.camel.yaml");
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), OUTBOUND).size() == 2);
 
             String original = Files.readString(answerFetch);
             Files.writeString(answerFetch, original.replace(
@@ -139,10 +140,10 @@ class OperationsTest {
                     "{\"externalId\": \"wamid.AFTER-RELOAD\", \"chat\": \"" + CHAT + "\", \"direction\": \"OUTBOUND\", \"timestamp\": 1762277999000}",
                     fixture("chat-messages-response.json").replaceAll("(?s)^.*?\\[|\\]\\s*}\\s*$", ""))));
             await().atMost(Duration.ofSeconds(60)).until(() ->
-                    readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() >= 3);
+                    readAll(kafka.bootstrapServers(), OUTBOUND).size() >= 3);
             int calls = chakra.server().getAllServeEvents().size();
             await().atMost(Duration.ofSeconds(30)).until(() -> chakra.server().getAllServeEvents().size() >= calls + 2);
-            assertEquals(3, readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size(),
+            assertEquals(3, readAll(kafka.bootstrapServers(), OUTBOUND).size(),
                     "only the new message was published; the reload did not reset the dedup state");
 
             Files.writeString(answerFetch, original.replace("- route:", "- route: [broken"));

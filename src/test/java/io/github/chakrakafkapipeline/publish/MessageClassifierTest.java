@@ -1,4 +1,7 @@
 package io.github.chakrakafkapipeline.publish;
+import static io.github.chakrakafkapipeline.testsupport.Topics.DEAD_LETTER;
+import static io.github.chakrakafkapipeline.testsupport.Topics.INBOUND;
+import static io.github.chakrakafkapipeline.testsupport.Topics.OUTBOUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,19 +14,19 @@ import org.junit.jupiter.api.Test;
 
 class MessageClassifierTest {
 
-    private final MessageClassifier classifier = new MessageClassifier("in", "out", "dead");
+    private final MessageClassifier classifier = new MessageClassifier(INBOUND, OUTBOUND, DEAD_LETTER);
 
     @Test
     void a_message_goes_to_the_topic_of_its_direction_keyed_by_chat_and_deduplicated_on_external_id() {
         MessageClassifier.Outcome inbound = classify(
                 "{\"externalId\":\"wamid.1\",\"direction\":\"INBOUND\",\"chat\":\"c1\",\"text\":\"hi\"}");
-        assertEquals("in", inbound.topic());
+        assertEquals(INBOUND, inbound.topic());
         assertEquals("c1", inbound.key());
         assertEquals(Map.of(MessageClassifier.EXTERNAL_ID, "wamid.1", MessageClassifier.DIRECTION, "INBOUND"),
                 inbound.headers());
         assertEquals("wamid.1", inbound.dedupKey());
         assertFalse(inbound.deadLettered());
-        assertEquals("out", classify("{\"externalId\":\"wamid.2\",\"direction\":\"OUTBOUND\"}").topic());
+        assertEquals(OUTBOUND, classify("{\"externalId\":\"wamid.2\",\"direction\":\"OUTBOUND\"}").topic());
     }
 
     @Test
@@ -49,7 +52,7 @@ class MessageClassifierTest {
     private String reasonFor(String raw) {
         MessageClassifier.Outcome outcome = classify(raw);
         assertTrue(outcome.deadLettered());
-        assertEquals("dead", outcome.topic());
+        assertEquals(DEAD_LETTER, outcome.topic());
         return outcome.headers().get(MessageClassifier.DEAD_LETTER_REASON);
     }
 
