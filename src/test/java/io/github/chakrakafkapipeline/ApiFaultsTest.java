@@ -6,8 +6,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.okJson;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.errorResponse;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
+import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static org.awaitility.Awaitility.await;
@@ -26,6 +28,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,7 +71,7 @@ class ApiFaultsTest {
     void startChakra() {
         chakra = new ChakraStub(TOKEN);
         topics = Topics.prefixed("faults" + (++testNumber) + ".");
-        chakra.answerChat(GOOD_CHAT, answer(List.of(message("good-1", GOOD_CHAT, 1000))));
+        chakra.answerChat(GOOD_CHAT, response(List.of(message("good-1", GOOD_CHAT, 1000))));
     }
 
     @AfterEach
@@ -80,7 +83,7 @@ class ApiFaultsTest {
     void retries_5xx_and_connection_resets_with_backoff_then_publishes() throws Exception {
         String chat = "/v1/ext/chat/" + BAD_CHAT + "/message";
         stubSequence(chat, aResponse().withStatus(503), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
-                okJson(answer(List.of(message("late-1", BAD_CHAT, 2000)))));
+                okJson(response(List.of(message("late-1", BAD_CHAT, 2000)))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings(GOOD_CHAT + "," + BAD_CHAT))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> externalIds(outbound()).contains("late-1"));
@@ -96,7 +99,7 @@ class ApiFaultsTest {
     void honours_retry_after_on_429() throws Exception {
         String chat = "/v1/ext/chat/" + BAD_CHAT + "/message";
         stubSequence(chat, aResponse().withStatus(429).withHeader("Retry-After", "2"),
-                okJson(answer(List.of(message("after-429", BAD_CHAT, 2000)))));
+                okJson(response(List.of(message("after-429", BAD_CHAT, 2000)))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings(BAD_CHAT))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> externalIds(outbound()).contains("after-429"));
@@ -111,7 +114,7 @@ class ApiFaultsTest {
     void a_rejected_token_is_not_retried_is_named_and_does_not_stop_the_other_targets() throws Exception {
         chakra.server().stubFor(post(urlPathEqualTo("/v1/ext/chat/" + BAD_CHAT + "/message"))
                 .atPriority(1).willReturn(aResponse().withStatus(401)
-                        .withBody("{\"_data\": null, \"_errors\": [\"Unauthorized\"]}")));
+                        .withBody(errorResponse("Unauthorized"))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings(BAD_CHAT + "," + GOOD_CHAT))) {
             awaitRequests("/v1/ext/chat/" + GOOD_CHAT + "/message", 3);
@@ -148,7 +151,7 @@ class ApiFaultsTest {
 
     @Test
     void a_slow_answer_times_out_and_is_retried_without_holding_up_the_other_targets() throws Exception {
-        chakra.answerChat(BAD_CHAT, okJson(answer(List.of(message("slow-1", BAD_CHAT, 1)))).withFixedDelay(3000));
+        chakra.answerChat(BAD_CHAT, okJson(response(List.of(message("slow-1", BAD_CHAT, 1)))).withFixedDelay(3000));
 
         Map<String, String> settings = settings(BAD_CHAT + "," + GOOD_CHAT);
         settings.put("chakra.http.response.timeout.millis", "500");
@@ -162,11 +165,11 @@ class ApiFaultsTest {
 
     @Test
     void an_answer_of_several_megabytes_is_published_whole() throws Exception {
-        String text = "x".repeat(2000);
+        String text = "x".repeat(1000); // twice in each message, as text and in the body
         List<String> messages = IntStream.range(0, 2500)
-                .mapToObj(i -> message("big-" + i, BAD_CHAT, 10_000 - i).replace("\"text\": \"hi\"", "\"text\": \"" + text + "\""))
+                .mapToObj(i -> MessageJson.message("big-" + i).chat(BAD_CHAT).timestamp(10_000 - i).text(text).build())
                 .toList();
-        String big = answer(messages);
+        String big = response(messages);
         assertTrue(big.length() > 5_000_000, "the answer is " + big.length() + " bytes");
         chakra.answerChat(BAD_CHAT, big);
 
@@ -176,7 +179,7 @@ class ApiFaultsTest {
         List<ConsumerRecord<String, String>> published = outbound();
         assertEquals(2500, published.size());
         List<Long> timestamps = published.stream()
-                .map(r -> Long.parseLong(r.value().replaceAll(".*\"timestamp\": (\\d+).*", "$1"))).toList();
+                .map(r -> json(r.value()).get("timestamp").asLong()).toList();
         assertEquals(timestamps.stream().sorted().toList(), timestamps, "oldest first");
     }
 
@@ -191,7 +194,7 @@ class ApiFaultsTest {
             }
             chakra.server().stubFor(post(urlPathEqualTo(path))
                     .withRequestBody(equalToJson("{\"page\": " + page + ", \"limit\": 2}"))
-                    .willReturn(okJson(answer(onPage))));
+                    .willReturn(okJson(response(onPage))));
         }
         Map<String, String> settings = settings(BAD_CHAT);
         settings.put("chakra.chat.messages.paging", "page");
@@ -244,7 +247,6 @@ class ApiFaultsTest {
     }
 
     private static String message(String externalId, String chat, long timestamp) {
-        return "{\"externalId\": \"" + externalId + "\", \"chat\": \"" + chat + "\", \"direction\": \"OUTBOUND\", "
-                + "\"text\": \"hi\", \"timestamp\": " + timestamp + "}";
+        return MessageJson.message(externalId).chat(chat).outbound().timestamp(timestamp).build();
     }
 }

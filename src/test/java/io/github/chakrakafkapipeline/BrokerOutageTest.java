@@ -1,7 +1,7 @@
 package io.github.chakrakafkapipeline;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
 import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RestartableKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.TestData;
@@ -89,8 +90,8 @@ class BrokerOutageTest {
     void start() {
         kafka = RestartableKafka.start();
         chakra = new ChakraStub(TOKEN);
-        chakra.answerChat(chat, answer(chatBefore));
-        chakra.answerPhone(phone, answer(phoneBefore));
+        chakra.answerChat(chat, response(chatBefore));
+        chakra.answerPhone(phone, response(phoneBefore));
     }
 
     @AfterEach
@@ -121,8 +122,8 @@ class BrokerOutageTest {
         pipeline = RunningPipeline.start(settings());
         awaitOnTopics(concat(chatBefore, phoneBefore));
         kafka.stop();
-        chakra.answerChat(chat, answer(concat(chatDuring, chatBefore)));
-        chakra.answerPhone(phone, answer(concat(phoneDuring, phoneBefore)));
+        chakra.answerChat(chat, response(concat(chatDuring, chatBefore)));
+        chakra.answerPhone(phone, response(concat(phoneDuring, phoneBefore)));
 
         awaitPolls(FAILED_POLLS);
         assertLogged(chat + ": stopped publishing this answer");
@@ -169,8 +170,8 @@ class BrokerOutageTest {
      */
     private void brokerOutageWhileTheApiGainsMessages() {
         kafka.stop();
-        chakra.answerChat(chat, answer(concat(chatDuring, chatBefore)));
-        chakra.answerPhone(phone, answer(concat(phoneDuring, phoneBefore)));
+        chakra.answerChat(chat, response(concat(chatDuring, chatBefore)));
+        chakra.answerPhone(phone, response(concat(phoneDuring, phoneBefore)));
         int chatRequests = requests(String.format(CHAT_PATH, chat));
         await("chat polled " + FAILED_POLLS + " times while the broker is down").atMost(POLLS_WAIT)
                 .until(() -> requests(String.format(CHAT_PATH, chat)) >= chatRequests + FAILED_POLLS + 1);
@@ -248,7 +249,7 @@ class BrokerOutageTest {
     }
 
     private static String message(String externalId, String chat, String direction, long timestamp) {
-        return "{\"externalId\": \"wamid." + externalId + "-" + chat + "\", \"chat\": \"" + chat
-                + "\", \"direction\": \"" + direction + "\", \"text\": \"hi\", \"timestamp\": " + timestamp + "}";
+        return MessageJson.message("wamid." + externalId + "-" + chat).chat(chat).direction(direction)
+                .timestamp(timestamp).build();
     }
 }

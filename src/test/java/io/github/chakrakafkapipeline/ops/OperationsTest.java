@@ -16,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +25,7 @@ import java.util.regex.Pattern;
 import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +97,7 @@ class OperationsTest {
         settings.put("chakra.api.token", "expired-token-that-chakrahq-rejects-0123456789");
         chakra.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
                 com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).atPriority(10)
-                .willReturn(aResponse().withStatus(401).withBody("{\"_errors\": [\"Unauthorized\"]}")));
+                .willReturn(aResponse().withStatus(401).withBody(MessageJson.errorResponse("Unauthorized"))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 503);
@@ -136,9 +139,11 @@ class OperationsTest {
             Files.writeString(publish, Files.readString(publish) + "\n# edited by ops\n");
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reloads_total", "") > reloads);
-            chakra.answerChat(CHAT, ChakraStub.answer(java.util.List.of(
-                    "{\"externalId\": \"wamid.AFTER-RELOAD\", \"chat\": \"" + CHAT + "\", \"direction\": \"OUTBOUND\", \"timestamp\": 1762277999000}",
-                    fixture("chat-messages-response.json").replaceAll("(?s)^.*?\\[|\\]\\s*}\\s*$", ""))));
+            List<String> messages = new ArrayList<>();
+            messages.add(MessageJson.message("wamid.AFTER-RELOAD").chat(CHAT).outbound().timestamp(1762277999000L)
+                    .build());
+            messages.addAll(MessageJson.elements(fixture("chat-messages-response.json")));
+            chakra.answerChat(CHAT, MessageJson.response(messages));
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     readAll(kafka.bootstrapServers(), OUTBOUND).size() >= 3);
             int calls = chakra.server().getAllServeEvents().size();
