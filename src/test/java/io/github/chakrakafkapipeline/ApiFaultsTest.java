@@ -7,16 +7,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.okJson;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.errorResponse;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
+import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,15 +26,19 @@ import java.util.stream.IntStream;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ChakraHQ misbehaving: each fault gets a bounded, logged response, what can be published is, and the other targets go
@@ -45,12 +49,14 @@ class ApiFaultsTest {
     private static final String TOKEN = "faults-token-0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
     private static final String GOOD_CHAT = "good-chat";
     private static final String BAD_CHAT = "bad-chat";
-    private static final Path TEST_LOG = Path.of("target/test-logs/tests.log");
 
     private static EmbeddedKafka kafka;
     private ChakraStub chakra;
-    private String topicPrefix;
+    private Topics topics;
     private static int testNumber;
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @BeforeAll
     static void startKafka() {
@@ -65,8 +71,8 @@ class ApiFaultsTest {
     @BeforeEach
     void startChakra() {
         chakra = new ChakraStub(TOKEN);
-        topicPrefix = "faults" + (++testNumber) + ".";
-        chakra.answerChat(GOOD_CHAT, answer(List.of(message("good-1", GOOD_CHAT, 1000))));
+        topics = Topics.prefixed("faults" + (++testNumber) + ".");
+        chakra.answerChat(GOOD_CHAT, response(List.of(message("good-1", GOOD_CHAT, 1000))));
     }
 
     @AfterEach
@@ -78,7 +84,7 @@ class ApiFaultsTest {
     void retries_5xx_and_connection_resets_with_backoff_then_publishes() throws Exception {
         String chat = "/v1/ext/chat/" + BAD_CHAT + "/message";
         stubSequence(chat, aResponse().withStatus(503), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
-                okJson(answer(List.of(message("late-1", BAD_CHAT, 2000)))));
+                okJson(response(List.of(message("late-1", BAD_CHAT, 2000)))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings(GOOD_CHAT + "," + BAD_CHAT))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> externalIds(outbound()).contains("late-1"));
@@ -94,7 +100,7 @@ class ApiFaultsTest {
     void honours_retry_after_on_429() throws Exception {
         String chat = "/v1/ext/chat/" + BAD_CHAT + "/message";
         stubSequence(chat, aResponse().withStatus(429).withHeader("Retry-After", "2"),
-                okJson(answer(List.of(message("after-429", BAD_CHAT, 2000)))));
+                okJson(response(List.of(message("after-429", BAD_CHAT, 2000)))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings(BAD_CHAT))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> externalIds(outbound()).contains("after-429"));
@@ -109,7 +115,7 @@ class ApiFaultsTest {
     void a_rejected_token_is_not_retried_is_named_and_does_not_stop_the_other_targets() throws Exception {
         chakra.server().stubFor(post(urlPathEqualTo("/v1/ext/chat/" + BAD_CHAT + "/message"))
                 .atPriority(1).willReturn(aResponse().withStatus(401)
-                        .withBody("{\"_data\": null, \"_errors\": [\"Unauthorized\"]}")));
+                        .withBody(errorResponse("Unauthorized"))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings(BAD_CHAT + "," + GOOD_CHAT))) {
             awaitRequests("/v1/ext/chat/" + GOOD_CHAT + "/message", 3);
@@ -136,7 +142,7 @@ class ApiFaultsTest {
             awaitRequests("/v1/ext/chat/" + GOOD_CHAT + "/message", 2);
         }
         assertEquals(List.of("good-1"), externalIds(outbound()));
-        assertEquals(List.of(), readAll(kafka.bootstrapServers(), topicPrefix + "inbound"));
+        assertEquals(List.of(), readAll(kafka.bootstrapServers(), topics.inbound()));
         assertLogged("trailing-comma: ChakraHQ answered HTTP 200 but the response is not valid JSON");
         assertLogged("not-json: ChakraHQ answered HTTP 200 but the response is not valid JSON");
         assertLogged("no-data: ChakraHQ answered HTTP 200 but the response has no _data field");
@@ -146,7 +152,7 @@ class ApiFaultsTest {
 
     @Test
     void a_slow_answer_times_out_and_is_retried_without_holding_up_the_other_targets() throws Exception {
-        chakra.answerChat(BAD_CHAT, okJson(answer(List.of(message("slow-1", BAD_CHAT, 1)))).withFixedDelay(3000));
+        chakra.answerChat(BAD_CHAT, okJson(response(List.of(message("slow-1", BAD_CHAT, 1)))).withFixedDelay(3000));
 
         Map<String, String> settings = settings(BAD_CHAT + "," + GOOD_CHAT);
         settings.put("chakra.http.response.timeout.millis", "500");
@@ -160,11 +166,11 @@ class ApiFaultsTest {
 
     @Test
     void an_answer_of_several_megabytes_is_published_whole() throws Exception {
-        String text = "x".repeat(2000);
+        String text = "x".repeat(1000); // twice in each message, as text and in the body
         List<String> messages = IntStream.range(0, 2500)
-                .mapToObj(i -> message("big-" + i, BAD_CHAT, 10_000 - i).replace("\"text\": \"hi\"", "\"text\": \"" + text + "\""))
+                .mapToObj(i -> MessageJson.message("big-" + i).chat(BAD_CHAT).timestamp(10_000 - i).text(text).build())
                 .toList();
-        String big = answer(messages);
+        String big = response(messages);
         assertTrue(big.length() > 5_000_000, "the answer is " + big.length() + " bytes");
         chakra.answerChat(BAD_CHAT, big);
 
@@ -174,7 +180,7 @@ class ApiFaultsTest {
         List<ConsumerRecord<String, String>> published = outbound();
         assertEquals(2500, published.size());
         List<Long> timestamps = published.stream()
-                .map(r -> Long.parseLong(r.value().replaceAll(".*\"timestamp\": (\\d+).*", "$1"))).toList();
+                .map(r -> json(r.value()).get("timestamp").asLong()).toList();
         assertEquals(timestamps.stream().sorted().toList(), timestamps, "oldest first");
     }
 
@@ -189,7 +195,7 @@ class ApiFaultsTest {
             }
             chakra.server().stubFor(post(urlPathEqualTo(path))
                     .withRequestBody(equalToJson("{\"page\": " + page + ", \"limit\": 2}"))
-                    .willReturn(okJson(answer(onPage))));
+                    .willReturn(okJson(response(onPage))));
         }
         Map<String, String> settings = settings(BAD_CHAT);
         settings.put("chakra.chat.messages.paging", "page");
@@ -223,29 +229,25 @@ class ApiFaultsTest {
     private Map<String, String> settings(String chatIds) {
         Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), chatIds, "");
         settings.put("chakra.http.retry.initial.delay.millis", "100");
-        settings.put("pipeline.topic.inbound", topicPrefix + "inbound");
-        settings.put("pipeline.topic.outbound", topicPrefix + "outbound");
-        settings.put("pipeline.topic.dead-letter", topicPrefix + "dead-letter");
-        settings.put("pipeline.dedup.topic", topicPrefix + "published-ids");
+        settings.putAll(topics.settings());
         return settings;
     }
 
     private List<ConsumerRecord<String, String>> outbound() {
-        return readAll(kafka.bootstrapServers(), topicPrefix + "outbound");
+        return readAll(kafka.bootstrapServers(), topics.outbound());
     }
 
     private static List<String> externalIds(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(r -> header(r, "chakra.externalId")).toList();
     }
 
-    private static void assertLogged(String text) throws Exception {
-        String log = Files.readString(TEST_LOG);
+    private void assertLogged(String text) {
+        String log = logs.text();
         assertTrue(log.contains(text), "the log says: " + text);
         assertTrue(!log.contains(TOKEN), "the token is in no log line");
     }
 
     private static String message(String externalId, String chat, long timestamp) {
-        return "{\"externalId\": \"" + externalId + "\", \"chat\": \"" + chat + "\", \"direction\": \"OUTBOUND\", "
-                + "\"text\": \"hi\", \"timestamp\": " + timestamp + "}";
+        return MessageJson.message(externalId).chat(chat).outbound().timestamp(timestamp).build();
     }
 }

@@ -2,17 +2,19 @@ package io.github.chakrakafkapipeline;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
 import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static io.github.chakrakafkapipeline.testsupport.Topics.DEAD_LETTER;
+import static io.github.chakrakafkapipeline.testsupport.Topics.DEDUP;
+import static io.github.chakrakafkapipeline.testsupport.Topics.INBOUND;
+import static io.github.chakrakafkapipeline.testsupport.Topics.OUTBOUND;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,9 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RestartableKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.TestData;
@@ -34,6 +38,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker goes away mid-run and comes back (same port, same data, as a real restart), while ChakraHQ goes on
@@ -43,12 +48,7 @@ import org.junit.jupiter.api.Test;
 class BrokerOutageTest {
 
     private static final String TOKEN = "outage-token-3d9f1b7c5a2e8d4f6b0c1a9e7d3f5b2c";
-    private static final String INBOUND = "chakra.messages.inbound";
-    private static final String OUTBOUND = "chakra.messages.outbound";
-    private static final String DEAD_LETTER = "chakra.messages.dead-letter";
-    private static final String DEDUP = "chakra.pipeline.published-ids";
     private static final String CHAT_PATH = "/v1/ext/chat/%s/message";
-    private static final Path TEST_LOG = Path.of("target", "test-logs", "tests.log");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Duration POLLS_WAIT = Duration.ofSeconds(45);
@@ -63,7 +63,9 @@ class BrokerOutageTest {
     private ChakraStub chakra;
     private RunningPipeline pipeline;
 
-    // unique per test, so that the shared test log can be searched for this test's lines
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
+
     private final String chat = "outage-chat-" + UUID.randomUUID();
     private final String phoneChat = "outage-phone-chat-" + UUID.randomUUID();
     private final String phone = "91" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
@@ -89,8 +91,8 @@ class BrokerOutageTest {
     void start() {
         kafka = RestartableKafka.start();
         chakra = new ChakraStub(TOKEN);
-        chakra.answerChat(chat, answer(chatBefore));
-        chakra.answerPhone(phone, answer(phoneBefore));
+        chakra.answerChat(chat, response(chatBefore));
+        chakra.answerPhone(phone, response(phoneBefore));
     }
 
     @AfterEach
@@ -121,8 +123,8 @@ class BrokerOutageTest {
         pipeline = RunningPipeline.start(settings());
         awaitOnTopics(concat(chatBefore, phoneBefore));
         kafka.stop();
-        chakra.answerChat(chat, answer(concat(chatDuring, chatBefore)));
-        chakra.answerPhone(phone, answer(concat(phoneDuring, phoneBefore)));
+        chakra.answerChat(chat, response(concat(chatDuring, chatBefore)));
+        chakra.answerPhone(phone, response(concat(phoneDuring, phoneBefore)));
 
         awaitPolls(FAILED_POLLS);
         assertLogged(chat + ": stopped publishing this response");
@@ -169,8 +171,8 @@ class BrokerOutageTest {
      */
     private void brokerOutageWhileTheApiGainsMessages() {
         kafka.stop();
-        chakra.answerChat(chat, answer(concat(chatDuring, chatBefore)));
-        chakra.answerPhone(phone, answer(concat(phoneDuring, phoneBefore)));
+        chakra.answerChat(chat, response(concat(chatDuring, chatBefore)));
+        chakra.answerPhone(phone, response(concat(phoneDuring, phoneBefore)));
         int chatRequests = requests(String.format(CHAT_PATH, chat));
         await("chat polled " + FAILED_POLLS + " times while the broker is down").atMost(POLLS_WAIT)
                 .until(() -> requests(String.format(CHAT_PATH, chat)) >= chatRequests + FAILED_POLLS + 1);
@@ -241,14 +243,14 @@ class BrokerOutageTest {
         assertEquals(once, recorded, "each published message recorded once, and nothing else");
     }
 
-    private static void assertLogged(String text) throws Exception {
-        String log = Files.readString(TEST_LOG);
+    private void assertLogged(String text) {
+        String log = logs.text();
         assertTrue(log.contains(text), "the log says: " + text);
         assertTrue(!log.contains(TOKEN), "the token is in no log line");
     }
 
     private static String message(String externalId, String chat, String direction, long timestamp) {
-        return "{\"externalId\": \"wamid." + externalId + "-" + chat + "\", \"chat\": \"" + chat
-                + "\", \"direction\": \"" + direction + "\", \"text\": \"hi\", \"timestamp\": " + timestamp + "}";
+        return MessageJson.message("wamid." + externalId + "-" + chat).chat(chat).direction(direction)
+                .timestamp(timestamp).build();
     }
 }

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import io.github.chakrakafkapipeline.demo.ChakraSandbox;
 import io.github.chakrakafkapipeline.publish.Publishing;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,8 +51,9 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryIT {
 
     private static final String TOKEN = "crash-token-6bc1bee22e409f96e93d7e117393172a";
-    private static final String INBOUND = "crash.inbound";
-    private static final String OUTBOUND = "crash.outbound";
+    private static final Topics TOPICS = Topics.prefixed("crash.");
+    private static final String INBOUND = TOPICS.inbound();
+    private static final String OUTBOUND = TOPICS.outbound();
     private static final Path LOG = Path.of("target", "crash-recovery-it.log");
 
     private static final int KILLS = 12;

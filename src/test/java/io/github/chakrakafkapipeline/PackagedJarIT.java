@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ class PackagedJarIT {
     private static final String TOKEN = "jar-token-2b7e151628aed2a6abf7158809cf4f3c";
     private static final String CHAT = "4abc74ba-dfd8-423e-8ef5-fdf3ebbbd487";
     private static final String PHONE = "919901258433";
+    private static final Topics TOPICS = Topics.prefixed("jar.");
 
     @Test
     void the_jar_configured_by_environment_variables_publishes_and_stops_gracefully_without_logging_the_token()
@@ -49,19 +51,19 @@ class PackagedJarIT {
                     "CHAKRA_PHONE_NUMBERS", PHONE,
                     "PIPELINE_POLL_CRON", "0/1 * * * * ?",
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "PIPELINE_TOPIC_OUTBOUND", "jar.outbound",
-                    "PIPELINE_TOPIC_INBOUND", "jar.inbound",
+                    "PIPELINE_TOPIC_OUTBOUND", TOPICS.outbound(),
+                    "PIPELINE_TOPIC_INBOUND", TOPICS.inbound(),
                     "PIPELINE_MANAGEMENT_PORT", String.valueOf(RunningPipeline.freePort())));
             Process pipeline = builder.start();
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() ->
-                        stillRunning(pipeline, log) && readAll(kafka.bootstrapServers(), "jar.outbound").size() == 4
-                        && readAll(kafka.bootstrapServers(), "jar.inbound").size() == 1);
+                        stillRunning(pipeline, log) && readAll(kafka.bootstrapServers(), TOPICS.outbound()).size() == 4
+                        && readAll(kafka.bootstrapServers(), TOPICS.inbound()).size() == 1);
             } finally {
                 pipeline.destroy(); // SIGTERM, as a container stop sends
                 assertTrue(pipeline.waitFor(60, TimeUnit.SECONDS), "the pipeline stops on SIGTERM");
             }
-            assertEquals(4, readAll(kafka.bootstrapServers(), "jar.outbound").size());
+            assertEquals(4, readAll(kafka.bootstrapServers(), TOPICS.outbound()).size());
         }
         String output = Files.readString(log);
         assertTrue(output.contains("Apache Camel 4.18.0 (chakra-kafka-pipeline) shutdown"), output);

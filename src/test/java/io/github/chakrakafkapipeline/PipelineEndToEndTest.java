@@ -5,12 +5,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
 import static io.github.chakrakafkapipeline.testsupport.TestData.concat;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static io.github.chakrakafkapipeline.testsupport.Topics.DEAD_LETTER;
+import static io.github.chakrakafkapipeline.testsupport.Topics.INBOUND;
+import static io.github.chakrakafkapipeline.testsupport.Topics.OUTBOUND;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +26,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.matching.UrlPattern;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -40,9 +43,6 @@ class PipelineEndToEndTest {
     private static final String CHAT_A = "4abc74ba-dfd8-423e-8ef5-fdf3ebbbd487";
     private static final String CHAT_B = "1965c0e9-9e81-4c35-a79c-b6fe90757fd2";
     private static final String PHONE = "919901258433";
-    private static final String INBOUND = "chakra.messages.inbound";
-    private static final String OUTBOUND = "chakra.messages.outbound";
-    private static final String DEAD_LETTER = "chakra.messages.dead-letter";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EmbeddedKafka kafka;
@@ -70,7 +70,7 @@ class PipelineEndToEndTest {
     void publishes_each_message_once_to_its_direction_topic_across_both_endpoints_and_polls() throws Exception {
         chakra.answerChat(CHAT_A, fixture("chat-messages-response.json"));
         // chat B's own endpoint returns the same messages as the phone endpoint, one of them twice
-        chakra.answerChat(CHAT_B, answer(texts(phone.get(0), phone.get(1), phone.get(0), phone.get(2))));
+        chakra.answerChat(CHAT_B, response(texts(phone.get(0), phone.get(1), phone.get(0), phone.get(2))));
         chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
 
         Map<String, String> settings = settings(CHAT_A + "," + CHAT_B, PHONE);
@@ -137,12 +137,10 @@ class PipelineEndToEndTest {
         assertEquals(4, readAll(kafka.bootstrapServers(), OUTBOUND).size());
 
         // after the restart chat A has one new message, and an old one whose deliveryStatus changed
-        JsonNode newer = chatA.get(0).deepCopy();
-        ((ObjectNode) newer)
-                .put("externalId", "wamid.NEW-AFTER-RESTART").put("timestamp", 1762277999000L);
-        JsonNode read = chatA.get(1).deepCopy();
-        ((ObjectNode) read).put("deliveryStatus", "READ");
-        chakra.answerChat(CHAT_A, answer(texts(newer, chatA.get(0), read)));
+        String newer = MessageJson.from(chatA.get(0))
+                .externalId("wamid.NEW-AFTER-RESTART").timestamp(1762277999000L).build();
+        String read = MessageJson.from(chatA.get(1)).deliveryStatus("READ").build();
+        chakra.answerChat(CHAT_A, response(List.of(newer, chatA.get(0).toString(), read)));
 
         chakra.server().resetRequests();
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
@@ -157,17 +155,15 @@ class PipelineEndToEndTest {
 
     @Test
     void sends_what_cannot_be_published_to_the_dead_letter_topic_with_a_reason_and_publishes_the_rest() throws Exception {
-        JsonNode noExternalId = chatA.get(0).deepCopy();
-        ((ObjectNode) noExternalId).remove("externalId");
-        JsonNode sideways = chatA.get(0).deepCopy();
-        ((ObjectNode) sideways)
-                .put("externalId", "wamid.SIDEWAYS").put("direction", "SIDEWAYS");
+        String noExternalId = MessageJson.from(chatA.get(0)).without("externalId").build();
+        String sideways = MessageJson.from(chatA.get(0))
+                .externalId("wamid.SIDEWAYS").direction("SIDEWAYS").build();
         List<String> elements = new ArrayList<>(texts(chatA.get(0)));
         elements.add("\"not a message\"");
-        elements.add(JSON.writeValueAsString(noExternalId));
-        elements.add(JSON.writeValueAsString(sideways));
+        elements.add(noExternalId);
+        elements.add(sideways);
         elements.addAll(texts(chatA.get(1)));
-        chakra.answerChat(CHAT_A, answer(elements));
+        chakra.answerChat(CHAT_A, response(elements));
 
         Map<String, String> settings = settings(CHAT_A, "");
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
@@ -180,9 +176,9 @@ class PipelineEndToEndTest {
         deadLetters.forEach(r -> reasons.put(r.value(), header(r, "chakra.deadLetterReason")));
         assertEquals(3, deadLetters.size(), "each bad element once, not once per poll: " + reasons);
         assertEquals("element of _data is not a JSON object", reasons.get("\"not a message\""));
-        assertEquals("message has no externalId", reasons.get(JSON.writeValueAsString(noExternalId)));
+        assertEquals("message has no externalId", reasons.get(noExternalId));
         assertEquals("message direction 'SIDEWAYS' is neither INBOUND nor OUTBOUND",
-                reasons.get(JSON.writeValueAsString(sideways)));
+                reasons.get(sideways));
         deadLetters.forEach(r -> assertEquals(CHAT_A, header(r, "chakra.polledTarget")));
     }
 

@@ -1,6 +1,7 @@
 package io.github.chakrakafkapipeline;
 
-import static io.github.chakrakafkapipeline.testsupport.ChakraStub.answer;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.message;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +18,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +69,11 @@ class RouteEditTest {
         Files.writeString(messageRoute, edited);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN)) {
-            chakra.answerChat(CHAT, answer(List.of(
-                    message("wamid.IMG-IN", "INBOUND", "image", 1762277358001L),
-                    message("wamid.TEXT-OUT", "OUTBOUND", "text", 1762277358002L),
-                    message("TEST.1", "INBOUND", "text", 1762277358003L),
-                    message("wamid.IMG-OUT", "OUTBOUND", "image", 1762277358004L))));
+            chakra.answerChat(CHAT, response(List.of(
+                    message("wamid.IMG-IN").chat(CHAT).inbound().set("dataType", "image").timestamp(1762277358001L).build(),
+                    message("wamid.TEXT-OUT").chat(CHAT).outbound().timestamp(1762277358002L).build(),
+                    message("TEST.1").chat(CHAT).inbound().timestamp(1762277358003L).build(),
+                    message("wamid.IMG-OUT").chat(CHAT).outbound().set("dataType", "image").timestamp(1762277358004L).build())));
             Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT, "");
             settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
             settings.put("camel.main.routes-reload-enabled", "false");
@@ -81,7 +83,7 @@ class RouteEditTest {
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                         readAll(kafka.bootstrapServers(), "chakra.messages.media").size() == 2
-                        && readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 1);
+                        && readAll(kafka.bootstrapServers(), Topics.OUTBOUND).size() == 1);
                 // two more polls: nothing more lands, and the dropped message never does
                 int calls = chakra.server().countRequestsMatching(WireMock.postRequestedFor(WireMock.anyUrl()).build()).getCount();
                 await().atMost(Duration.ofSeconds(30)).until(() -> chakra.server()
@@ -89,9 +91,9 @@ class RouteEditTest {
             }
 
             assertEquals(List.of("wamid.IMG-IN", "wamid.IMG-OUT"), ids(kafka, "chakra.messages.media"));
-            assertEquals(List.of("wamid.TEXT-OUT"), ids(kafka, "chakra.messages.outbound"));
-            assertEquals(List.of(), ids(kafka, "chakra.messages.inbound"), "TEST.1 was dropped, the image went to media");
-            assertEquals(List.of(), ids(kafka, "chakra.messages.dead-letter"));
+            assertEquals(List.of("wamid.TEXT-OUT"), ids(kafka, Topics.OUTBOUND));
+            assertEquals(List.of(), ids(kafka, Topics.INBOUND), "TEST.1 was dropped, the image went to media");
+            assertEquals(List.of(), ids(kafka, Topics.DEAD_LETTER));
             ConsumerRecord<String, String> image = readAll(kafka.bootstrapServers(), "chakra.messages.media").get(0);
             assertEquals(CHAT, image.key(), "the rest of the contract holds on the new topic");
             assertEquals("INBOUND", header(image, "chakra.direction"));
@@ -111,10 +113,6 @@ class RouteEditTest {
         return readAll(kafka.bootstrapServers(), topic).stream().map(r -> header(r, "chakra.externalId")).toList();
     }
 
-    private static String message(String externalId, String direction, String dataType, long timestamp) {
-        return "{\"externalId\": \"" + externalId + "\", \"chat\": \"" + CHAT + "\", \"direction\": \"" + direction
-                + "\", \"dataType\": \"" + dataType + "\", \"timestamp\": " + timestamp + "}";
-    }
 
     private static String insertBefore(String text, String anchor, String insert) {
         int at = text.indexOf(anchor);

@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 
 import io.github.chakrakafkapipeline.PipelineApplication;
 import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.camel.CamelContext;
@@ -263,10 +264,7 @@ public final class Benchmark {
         overrides.put("chakra.phone.numbers", "");
         overrides.put("pipeline.poll.cron", cron);
         overrides.put("kafka.bootstrap.servers", bootstrapServers);
-        overrides.put("pipeline.topic.inbound", topics.inbound);
-        overrides.put("pipeline.topic.outbound", topics.outbound);
-        overrides.put("pipeline.topic.dead-letter", topics.deadLetter);
-        overrides.put("pipeline.dedup.topic", topics.dedup);
+        overrides.putAll(topics.settings());
         // the management port (health, metrics) stays on, on a free port: other JVMs may hold the default one
         String port = String.valueOf(freePort());
         overrides.put("pipeline.management.port", port);
@@ -307,7 +305,7 @@ public final class Benchmark {
         long expected = (long) chats * options.messagesPerChat;
         resetSimulator();
         try (HandWrittenPoller poller = new HandWrittenPoller(baseUrl, Corpus.TOKEN, chatIds.subList(0, chats),
-                concurrency, bootstrapServers, topics.inbound, topics.outbound)) {
+                concurrency, bootstrapServers, topics.inbound(), topics.outbound())) {
             long cpuBefore = JvmMeter.processCpuNanos();
             poller.poll();
             long cpu = JvmMeter.processCpuNanos() - cpuBefore;
@@ -340,7 +338,7 @@ public final class Benchmark {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(count);
         for (Corpus.Message message : messages.subList(0, count)) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(
-                    "INBOUND".equals(message.direction()) ? topics.inbound : topics.outbound, message.chat(),
+                    "INBOUND".equals(message.direction()) ? topics.inbound() : topics.outbound(), message.chat(),
                     message.json().getBytes(StandardCharsets.UTF_8));
             record.headers()
                     .add("chakra.externalId", message.externalId().getBytes(StandardCharsets.UTF_8))
@@ -353,8 +351,8 @@ public final class Benchmark {
         try (Producer<String, byte[]> producer = new KafkaProducer<>(
                 HandWrittenPoller.producerConfig(bootstrapServers, 5), new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.partitionsFor(topics.inbound); // metadata first, like the others, whose first call warms it
-            producer.partitionsFor(topics.outbound);
+            producer.partitionsFor(topics.inbound()); // metadata first, like the others, whose first call warms it
+            producer.partitionsFor(topics.outbound());
             long startMicros = ChakraSimulator.nowMicros();
             long cpuBefore = JvmMeter.processCpuNanos();
             for (ProducerRecord<String, byte[]> record : records) {
@@ -392,7 +390,7 @@ public final class Benchmark {
         if (count != expected) {
             throw new IllegalStateException(contender + " wrote " + count + " records instead of " + expected);
         }
-        if (probe.count(List.of(topics.deadLetter)) != 0) {
+        if (probe.count(List.of(topics.deadLetter())) != 0) {
             throw new IllegalStateException(contender + " dead-lettered messages");
         }
         double seconds = (probe.lastAppendMillis(topics.messages()) * 1000.0 - stats[1]) / 1e6;
@@ -406,7 +404,7 @@ public final class Benchmark {
             byExternalId = new HashMap<>(messages.size() * 2);
             messages.forEach(m -> byExternalId.put(m.externalId(), m));
         }
-        ConsumerRecord<byte[], byte[]> record = probe.first(topics.inbound);
+        ConsumerRecord<byte[], byte[]> record = probe.first(topics.inbound());
         Header id = record == null ? null : record.headers().lastHeader("chakra.externalId");
         Corpus.Message message = id == null ? null : byExternalId.get(new String(id.value(), StandardCharsets.UTF_8));
         if (message == null || !message.json().equals(new String(record.value(), StandardCharsets.UTF_8))
@@ -600,16 +598,6 @@ public final class Benchmark {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    record Topics(String inbound, String outbound, String deadLetter, String dedup) {
-        List<String> messages() {
-            return List.of(inbound, outbound, deadLetter);
-        }
-
-        List<String> all() {
-            return List.of(inbound, outbound, deadLetter, dedup);
-        }
-    }
 
     /** One backfill: from the first request (or, for the raw producer, the first send) to the last append. */
     static final class Backfill {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 
 /**
  * A fast ChakraHQ simulator over real HTTP for the benchmark: the JDK's HTTP server with a thread pool, answering
@@ -32,9 +33,8 @@ import com.sun.net.httpserver.HttpServer;
 public final class ChakraSimulator implements AutoCloseable {
 
     private static final String CHAT_PREFIX = "/v1/ext/chat/";
-    private static final byte[] EMPTY_ANSWER = "{\"_data\":[],\"_meta\":{},\"_errors\":[]}"
-            .getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] UNAUTHORIZED = "{\"_data\":null,\"_meta\":{},\"_errors\":[\"Unauthorized\"]}"
+    private static final byte[] EMPTY_ANSWER = MessageJson.response(List.of()).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNAUTHORIZED = MessageJson.errorResponse("Unauthorized")
             .getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServer server;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
+
 /**
  * The benchmark's chats and messages: C chats of M messages each, shaped like the documented example
  * ({@code fixtures/chat-messages-response.json}), about 0.7 KB each, every externalId unique. Generated from a seed,
@@ -65,15 +67,11 @@ public final class Corpus {
 
     /** The chat endpoint's answer for these messages: the envelope, newest first, compact. */
     public static byte[] answer(List<Message> oldestFirst) {
-        StringBuilder answer = new StringBuilder(oldestFirst.size() * (TARGET_MESSAGE_BYTES + 1) + 64)
-                .append("{\"_data\":[");
+        List<String> newestFirst = new ArrayList<>(oldestFirst.size());
         for (int i = oldestFirst.size() - 1; i >= 0; i--) {
-            answer.append(oldestFirst.get(i).json());
-            if (i > 0) {
-                answer.append(',');
-            }
+            newestFirst.add(oldestFirst.get(i).json());
         }
-        return answer.append("],\"_meta\":{},\"_errors\":[]}").toString().getBytes(StandardCharsets.UTF_8);
+        return MessageJson.response(newestFirst).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A WhatsApp-style message id like the documented ones: "wamid." and 40 bytes in base64 (62 characters). */
@@ -83,21 +81,17 @@ public final class Corpus {
         return "wamid." + Base64.getEncoder().encodeToString(bytes);
     }
 
+    /** One message, the fixture's fields in its order, compact: the text is what the benchmark sends and measures. */
     private static String json(String id, String chat, String externalId, boolean inbound, String text, int status,
             long timestamp) {
-        String body = inbound ? "{\"body\":\"" + text + "\"}" : "{\"text\":{\"body\":\"" + text + "\"}}";
         String delivery = switch (status) {
             case 0 -> "SENT";
             case 1 -> "DELIVERED";
             default -> "READ";
         };
-        return "{\"id\":\"" + id + "\",\"chat\":\"" + chat + "\",\"plugin\":\"" + PLUGIN + "\",\"externalId\":\""
-                + externalId + "\",\"provider\":\"WHATSAPP\",\"dataType\":\"text\",\"body\":" + body + ",\"text\":\""
-                + text + "\",\"attachments\":null,\"deliveryStatus\":\"" + delivery + "\",\"direction\":\""
-                + (inbound ? "INBOUND" : "OUTBOUND") + "\",\"procedure\":null,\"process\":"
-                + (inbound ? "null" : "\"" + PROCESS + "\"") + ",\"campaign\":null,\"inReplyTo\":null,\"timestamp\":"
-                + timestamp + ",\"source\":null,\"createdAt\":" + (timestamp + 43) + ",\"updatedAt\":"
-                + (timestamp + 43) + "}";
+        return MessageJson.message(externalId).id(id).chat(chat).plugin(PLUGIN)
+                .direction(inbound ? "INBOUND" : "OUTBOUND").text(text).deliveryStatus(delivery)
+                .process(inbound ? null : PROCESS).timestamp(timestamp).build();
     }
 
     /** How many characters of text make a message of about {@code bytes} (the text appears twice). */

@@ -16,6 +16,7 @@ import javax.management.ObjectName;
 
 import io.github.chakrakafkapipeline.PipelineApplication;
 import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -117,9 +118,9 @@ final class DedupBenchmark {
      * answers 200, when the pipeline has one (-1 when it has none).
      */
     private long[] pipelineStartMillis(String dedupTopic) throws Exception {
-        Benchmark.Topics topics = bench.freshTopics("restart");
+        Topics topics = bench.freshTopics("restart");
         if (dedupTopic != null) {
-            topics = new Benchmark.Topics(topics.inbound(), topics.outbound(), topics.deadLetter(), dedupTopic);
+            topics = new Topics(topics.inbound(), topics.outbound(), topics.deadLetter(), dedupTopic);
         }
         Main main = PipelineApplication.newMain();
         Map<String, String> overrides = bench.pipelineOverrides(topics, bench.chatIds(), NEVER);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.TestData;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +68,8 @@ class PagedFetchTest {
     /** Messages named by externalId; a higher number is newer. */
     private static ResponsePage page(Boolean hasMore, String... externalIds) {
         return new ResponsePage(Stream.of(externalIds).map(id -> {
-            String raw = "{\"externalId\": \"" + id + "\", \"timestamp\": 1" + id.replaceAll("\\D", "") + "}";
-            return TestData.message(raw);
+            long timestamp = Long.parseLong("1" + id.replaceAll("\\D", ""));
+            return TestData.message(MessageJson.message(id).timestamp(timestamp).build());
         }).toList(), hasMore);
     }
 }

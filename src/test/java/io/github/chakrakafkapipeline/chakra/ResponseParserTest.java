@@ -1,6 +1,7 @@
 package io.github.chakrakafkapipeline.chakra;
 
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
+import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
 import static io.github.chakrakafkapipeline.testsupport.TestData.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+/** The elements here are written out by hand: their exact text (spacing, odd types, repeated keys) is under test. */
 class ResponseParserTest {
 
     private final ResponseParser parser = new ResponseParser();
@@ -35,15 +37,15 @@ class ResponseParserTest {
     @Test
     void reads_the_bytes_of_an_answer_as_utf8_whatever_the_default_charset() throws Exception {
         String element = "{\"externalId\": \"a\", \"text\": \"नमस्ते 👋 ça va\"}";
-        ResponsePage page = parser.read(("{\"_data\": [" + element + "]}").getBytes(StandardCharsets.UTF_8));
+        ResponsePage page = parser.read(response(List.of(element)).getBytes(StandardCharsets.UTF_8));
         assertEquals(element, page.messages().get(0).raw());
     }
 
     @Test
     void keeps_fields_it_does_not_know() throws Exception {
-        ResponsePage page = parser.parse(
-                "{\"_data\": [{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}], \"_meta\": {\"hasMore\": false}}");
-        assertEquals("{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}", page.messages().get(0).raw());
+        String element = "{\"externalId\": \"a\", \"brandNewField\": {\"x\": [1, 2.50]}}";
+        ResponsePage page = parser.parse(response(List.of(element), false));
+        assertEquals(element, page.messages().get(0).raw());
         assertEquals(false, page.hasMore());
     }
 
@@ -54,7 +56,7 @@ class ResponseParserTest {
                 "{\"externalId\": 7, \"timestamp\": \"soon\", \"direction\": null, \"chat\": {\"id\": 1}}",
                 "{\"externalId\": \"first\", \"externalId\": \"last\", \"timestamp\": 2.9, \"direction\": true, \"chat\": 12}",
                 "{\"direction\": {\"to\": \"INBOUND\"}}");
-        List<ReceivedMessage> messages = parser.parse("{\"_data\": [" + String.join(",", elements) + "]}").messages();
+        List<ReceivedMessage> messages = parser.parse(response(elements)).messages();
         for (int i = 0; i < elements.size(); i++) {
             ReceivedMessage message = messages.get(i);
             JsonNode tree = json(elements.get(i));
@@ -79,7 +81,7 @@ class ResponseParserTest {
 
     @Test
     void keeps_elements_that_are_not_objects_so_they_can_be_dead_lettered() throws Exception {
-        List<ReceivedMessage> messages = parser.parse("{\"_data\": [\"text\", 42, null, [1]]}").messages();
+        List<ReceivedMessage> messages = parser.parse(response(List.of("\"text\"", "42", "null", "[1]"))).messages();
         assertEquals(List.of("\"text\"", "42", "null", "[1]"), messages.stream().map(ReceivedMessage::raw).toList());
         assertTrue(messages.stream().noneMatch(ReceivedMessage::object));
     }

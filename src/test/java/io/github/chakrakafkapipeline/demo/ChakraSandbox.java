@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 
 /**
  * A ChakraHQ sandbox over real HTTP (JDK {@link HttpServer} + Jackson), for the offline demo and tests. It serves the
@@ -349,44 +350,25 @@ public final class ChakraSandbox implements AutoCloseable {
             Message m = it.next();
             answeredExternalIds.add(m.externalId);
             boolean inbound = m.direction.equals("INBOUND");
-            ObjectNode json = data.addObject();
-            json.put("id", m.id);
-            json.put("chat", chat.id);
-            json.put("plugin", plugin);
-            json.put("externalId", m.externalId);
-            json.put("provider", "WHATSAPP");
-            json.put("dataType", "text");
-            if (inbound) {
-                json.putObject("body").put("body", m.text);
-            } else {
-                json.putObject("body").putObject("text").put("body", m.text);
-            }
-            json.put("text", m.text);
-            json.putArray("attachments");
-            json.put("deliveryStatus", m.deliveryStatus);
-            json.put("direction", m.direction);
-            json.putNull("procedure");
-            json.put("process", process);
-            json.putNull("campaign");
-            json.putNull("inReplyTo");
-            json.put("timestamp", m.timestamp);
-            json.putNull("source");
-            json.put("createdAt", m.createdAt);
-            json.put("updatedAt", m.updatedAt);
+            MessageJson json = MessageJson.message(m.externalId).id(m.id).chat(chat.id).plugin(plugin)
+                    .direction(m.direction).text(m.text).set("attachments", JSON.createArrayNode())
+                    .deliveryStatus(m.deliveryStatus).process(process)
+                    .timestamp(m.timestamp).createdAt(m.createdAt).updatedAt(m.updatedAt);
             if (phoneEndpoint) {
-                json.put("team", team);
-                json.put("contact", chat.contact);
+                json.set("team", team);
+                json.set("contact", chat.contact);
                 // as in the fixture: an agent sent the outbound messages, the customer's have no user
                 if (inbound) {
-                    json.putNull("user");
-                    json.putObject("context");
+                    json.set("user", null);
+                    json.set("context", JSON.createObjectNode());
                 } else {
-                    json.put("user", agentUser);
-                    json.putNull("context");
+                    json.set("user", agentUser);
+                    json.set("context", null);
                 }
-                json.putNull("adhocAgent");
-                json.putNull("errorContext");
+                json.set("adhocAgent", null);
+                json.set("errorContext", null);
             }
+            data.add(json.node());
         }
         return data;
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.chakrakafkapipeline.PipelineApplication;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,8 +30,7 @@ import org.apache.kafka.common.utils.Exit;
  */
 public final class Demo {
 
-    private static final List<String> TOPICS =
-            List.of("chakra.messages.inbound", "chakra.messages.outbound", "chakra.messages.dead-letter");
+    private static final List<String> TOPICS = Topics.SHIPPED.messages();
     private static final String TOKEN = "demo-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,10 +99,11 @@ public final class Demo {
                 Kafka broker (embedded):   %s
                 ChakraHQ sandbox:          %s  (token "%s"; a new message every ~2 s)
                 Polled every 5 s:          chats %s by chat id; phones %s by phone number
-                Read the topics by hand:   kcat -b %s -t chakra.messages.inbound -C -f '%%k %%h %%s\\n'
-                                           (also chakra.messages.outbound, chakra.messages.dead-letter; Debian package kcat)
+                Read the topics by hand:   kcat -b %s -t %s -C -f '%%k %%h %%s\\n'
+                                           (also %s, %s; Debian package kcat)
                 Published records follow below. Ctrl+C stops the demo.
-                """.formatted(bootstrap, sandboxUrl, TOKEN, chatIds.subList(0, 2), phones, bootstrap));
+                """.formatted(bootstrap, sandboxUrl, TOKEN, chatIds.subList(0, 2), phones, bootstrap, Topics.INBOUND,
+                        Topics.OUTBOUND, Topics.DEAD_LETTER));
     }
 
     /** Reads the pipeline's topics from the beginning in a daemon thread and prints one line per record. */

@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline.ops;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.github.chakrakafkapipeline.testsupport.ChakraStub.fixture;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.readAll;
+import static io.github.chakrakafkapipeline.testsupport.Topics.OUTBOUND;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,16 +17,21 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What ops see: health that tells the truth, metrics, and route reload that never breaks a running service. */
@@ -38,6 +44,9 @@ class OperationsTest {
     private EmbeddedKafka kafka;
     private ChakraStub chakra;
     private int managementPort;
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @BeforeEach
     void start() {
@@ -56,19 +65,19 @@ class OperationsTest {
     void ready_and_metrics_tell_what_was_published_and_readiness_drops_when_kafka_goes() throws Exception {
         chakra.answerChat(CHAT, fixture("chat-messages-response.json"));
         try (RunningPipeline pipeline = RunningPipeline.start(settings())) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), OUTBOUND).size() == 2);
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 200);
             assertEquals(200, get("/observe/health/live").statusCode());
 
             String metrics = get("/observe/metrics").body();
             assertEquals(2.0, metric(metrics, "chakra_pipeline_messages_published_total",
-                    "endpoint=\"chat-messages\",topic=\"chakra.messages.outbound\""));
+                    "endpoint=\"chat-messages\",topic=\"" + OUTBOUND + "\""));
             await("later polls skip both messages").atMost(Duration.ofSeconds(30)).until(() -> metric(
                     get("/observe/metrics").body(), "chakra_pipeline_messages_duplicates_total", "endpoint=\"chat-messages\"") >= 2);
             metrics = get("/observe/metrics").body(); // after the later poll
             assertTrue(metric(metrics, "chakra_pipeline_api_calls_total", "endpoint=\"chat-messages\",status=\"2xx\"") >= 2);
             assertEquals(2.0, metric(metrics, "chakra_pipeline_dedup_ids", ""));
-            assertTrue(metric(metrics, "chakra_pipeline_newest_published_age_seconds", "topic=\"chakra.messages.outbound\"") > 0);
+            assertTrue(metric(metrics, "chakra_pipeline_newest_published_age_seconds", "topic=\"" + OUTBOUND + "\"") > 0);
             assertTrue(metrics.contains("chakra_pipeline_target_poll_duration_seconds_count{endpoint=\"chat-messages\"}"));
             assertFalse(metrics.contains(TOKEN));
 
@@ -89,7 +98,7 @@ class OperationsTest {
         settings.put("chakra.api.token", "expired-token-that-chakrahq-rejects-0123456789");
         chakra.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
                 com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).atPriority(10)
-                .willReturn(aResponse().withStatus(401).withBody("{\"_errors\": [\"Unauthorized\"]}")));
+                .willReturn(aResponse().withStatus(401).withBody(MessageJson.errorResponse("Unauthorized"))));
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 503);
@@ -114,15 +123,14 @@ class OperationsTest {
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
         settings.put("camel.main.routes-reload-directory", routes.toString());
         Path responseFetch = routes.resolve("response-fetch.camel.yaml");
-        Path testLog = Path.of("target/test-logs/tests.log");
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(kafka.bootstrapServers(), OUTBOUND).size() == 2);
 
             String original = Files.readString(responseFetch);
             Files.writeString(responseFetch, original.replace(
                     "message: \"${exchangeProperty.targetPoll}", "message: \"EDITED ${exchangeProperty.targetPoll}"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(testLog).contains("EDITED chat-messages " + CHAT));
+            await().atMost(Duration.ofSeconds(60)).until(() -> logs.text().contains("EDITED chat-messages " + CHAT));
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reloads_total", "") >= 1.0);
 
@@ -132,14 +140,16 @@ class OperationsTest {
             Files.writeString(publish, Files.readString(publish) + "\n# edited by ops\n");
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reloads_total", "") > reloads);
-            chakra.answerChat(CHAT, ChakraStub.answer(java.util.List.of(
-                    "{\"externalId\": \"wamid.AFTER-RELOAD\", \"chat\": \"" + CHAT + "\", \"direction\": \"OUTBOUND\", \"timestamp\": 1762277999000}",
-                    fixture("chat-messages-response.json").replaceAll("(?s)^.*?\\[|\\]\\s*}\\s*$", ""))));
+            List<String> messages = new ArrayList<>();
+            messages.add(MessageJson.message("wamid.AFTER-RELOAD").chat(CHAT).outbound().timestamp(1762277999000L)
+                    .build());
+            messages.addAll(MessageJson.elements(fixture("chat-messages-response.json")));
+            chakra.answerChat(CHAT, MessageJson.response(messages));
             await().atMost(Duration.ofSeconds(60)).until(() ->
-                    readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size() >= 3);
+                    readAll(kafka.bootstrapServers(), OUTBOUND).size() >= 3);
             int calls = chakra.server().getAllServeEvents().size();
             await().atMost(Duration.ofSeconds(30)).until(() -> chakra.server().getAllServeEvents().size() >= calls + 2);
-            assertEquals(3, readAll(kafka.bootstrapServers(), "chakra.messages.outbound").size(),
+            assertEquals(3, readAll(kafka.bootstrapServers(), OUTBOUND).size(),
                     "only the new message was published; the reload did not reset the dedup state");
 
             Files.writeString(responseFetch, original.replace("- route:", "- route: [broken"));
@@ -149,9 +159,9 @@ class OperationsTest {
             assertTrue(health.contains("routes.reload.last.failure"), health);
 
             // the edited routes are still the ones running
-            long before = Files.readString(testLog).split("EDITED chat-messages", -1).length;
+            long before = logs.text().split("EDITED chat-messages", -1).length;
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    Files.readString(testLog).split("EDITED chat-messages", -1).length > before + 1);
+                    logs.text().split("EDITED chat-messages", -1).length > before + 1);
         }
     }
 

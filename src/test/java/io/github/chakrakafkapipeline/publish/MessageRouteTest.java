@@ -14,6 +14,7 @@ import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.testsupport.TestData;
+import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -36,7 +37,7 @@ class MessageRouteTest {
 
     private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1));
     private final Publishing publishing =
-            new Publishing(dedupState, new PipelineMetrics(() -> null), "chakra.messages.dead-letter");
+            new Publishing(dedupState, new PipelineMetrics(() -> null), Topics.DEAD_LETTER);
     private CamelContext context;
     private ProducerTemplate template;
 
@@ -60,7 +61,7 @@ class MessageRouteTest {
     void a_message_goes_to_the_topic_of_its_direction_keyed_by_chat_with_its_headers() {
         String raw = "{\"externalId\":\"wamid.1\",\"direction\":\"INBOUND\",\"chat\":\"c1\",\"text\":\"hi\"}";
         PublishBatch.Entry inbound = route(raw);
-        assertEquals("chakra.messages.inbound", inbound.topic());
+        assertEquals(Topics.INBOUND, inbound.topic());
         assertEquals("c1", inbound.record().getHeader(KafkaConstants.KEY));
         assertEquals("wamid.1", inbound.record().getHeader(Publishing.EXTERNAL_ID));
         assertEquals("INBOUND", inbound.record().getHeader(Publishing.DIRECTION));
@@ -69,7 +70,7 @@ class MessageRouteTest {
         assertEquals("wamid.1", inbound.dedupKey());
         assertFalse(inbound.deadLetter());
         assertEquals(raw, inbound.record().getBody(), "the value is the element as received");
-        assertEquals("chakra.messages.outbound", route("{\"externalId\":\"wamid.2\",\"direction\":\"OUTBOUND\"}").topic());
+        assertEquals(Topics.OUTBOUND, route("{\"externalId\":\"wamid.2\",\"direction\":\"OUTBOUND\"}").topic());
     }
 
     @Test
@@ -89,7 +90,7 @@ class MessageRouteTest {
                 "the same element is reported once");
         assertNotEquals(first, route("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"READ\"}")
                 .dedupKey());
-        assertEquals("chakra.messages.outbound", route("{\"externalId\":\"x\",\"direction\":\"OUTBOUND\"}").topic(),
+        assertEquals(Topics.OUTBOUND, route("{\"externalId\":\"x\",\"direction\":\"OUTBOUND\"}").topic(),
                 "a corrected message with this externalId can still be published");
     }
 
@@ -101,7 +102,7 @@ class MessageRouteTest {
 
     private String reasonFor(String raw) {
         PublishBatch.Entry entry = route(raw);
-        assertEquals("chakra.messages.dead-letter", entry.topic());
+        assertEquals(Topics.DEAD_LETTER, entry.topic());
         return entry.record().getHeader(Publishing.DEAD_LETTER_REASON, String.class);
     }
 

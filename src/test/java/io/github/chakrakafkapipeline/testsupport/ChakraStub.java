@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -87,11 +86,6 @@ public final class ChakraStub implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** An answer in ChakraHQ's envelope whose _data holds the given JSON elements, in the given order. */
-    public static String answer(List<String> elements) {
-        return "{\"_data\": [" + String.join(",", elements) + "], \"_meta\": {}, \"_errors\": []}";
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class TestData {
     /** One element of an answer, read as the pipeline reads it. */
     public static ReceivedMessage message(String raw) {
         try {
-            return new ResponseParser().parse("{\"_data\": [" + raw + "]}").messages().get(0);
+            return new ResponseParser().parse(MessageJson.response(List.of(raw))).messages().get(0);
         } catch (MalformedResponseException e) {
             throw new AssertionError("Not an element of an answer: " + raw, e);
         }
