@@ -15,17 +15,20 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
+import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's worked example, applied exactly as written to a copy of routes/: an ops edit of message-route sends
  * image messages to a topic of their own and drops the TEST. messages, with no Java change. Checked where it lands.
+ * And an edit that fails on a message: named in the log, nothing of that response published, nothing lost.
  */
 class RouteEditTest {
 
@@ -53,6 +56,21 @@ class RouteEditTest {
                                   id: test-messages-stop
                 """;
     static final String TEST_MESSAGES_BEFORE = "        # 1. Dead letters";
+
+    /** A rule that fails on one message, as a broken edit or a bug would. */
+    static final String BROKEN_RULE = """
+                        - filter:
+                            id: broken-rule
+                            expression:
+                              simple: "${header.chakra.externalId} == 'wamid.BOOM'"
+                            steps:
+                              - throwException:
+                                  exceptionType: java.lang.IllegalStateException
+                                  message: a rule that fails
+                """;
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     private static final String TOKEN = "route-edit-token-5d1e8c3b9a7f2e4d6c0b";
     private static final String CHAT = "7c1d2e3f-1111-4c35-a79c-b6fe90757fd2";
@@ -97,6 +115,45 @@ class RouteEditTest {
             ConsumerRecord<String, String> image = readAll(kafka.bootstrapServers(), "chakra.messages.media").get(0);
             assertEquals(CHAT, image.key(), "the rest of the contract holds on the new topic");
             assertEquals("INBOUND", header(image, "chakra.direction"));
+        }
+    }
+
+    @Test
+    void a_rule_that_fails_publishes_nothing_of_that_response_says_so_and_loses_nothing(@TempDir Path routes)
+            throws Exception {
+        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
+            Files.copy(route, routes.resolve(route.getFileName()));
+        }
+        Path messageRoute = routes.resolve("message-route.camel.yaml");
+        String shipped = Files.readString(messageRoute);
+        Files.writeString(messageRoute, insertBefore(shipped, TEST_MESSAGES_BEFORE, BROKEN_RULE));
+        String otherChat = "9e81c0e9-2222-4c35-a79c-b6fe90757fd2";
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN)) {
+            chakra.answerChat(CHAT, response(List.of(
+                    message("wamid.BEFORE-BOOM").chat(CHAT).outbound().timestamp(1762277358001L).build(),
+                    message("wamid.BOOM").chat(CHAT).outbound().timestamp(1762277358002L).build())));
+            chakra.answerChat(otherChat, response(List.of(
+                    message("wamid.OTHER").chat(otherChat).outbound().timestamp(1762277358003L).build())));
+            Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT + "," + otherChat, "");
+            settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+            settings.put("camel.main.routes-reload-enabled", "false");
+
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> logs.text().contains(
+                        "chat-messages " + CHAT + ": unexpected error, this response was not published "
+                        + "(java.lang.IllegalStateException: a rule that fails)"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> ids(kafka, Topics.OUTBOUND).contains("wamid.OTHER"));
+            }
+            assertEquals(List.of("wamid.OTHER"), ids(kafka, Topics.OUTBOUND),
+                    "nothing of the failing response, the other chat as usual");
+
+            // the rule fixed: every message of that response goes, none was left claimed
+            Files.writeString(messageRoute, shipped);
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> ids(kafka, Topics.OUTBOUND).size() == 3);
+            }
+            assertEquals(List.of("wamid.OTHER", "wamid.BEFORE-BOOM", "wamid.BOOM"), ids(kafka, Topics.OUTBOUND));
         }
     }
 

@@ -28,6 +28,7 @@ public final class PublishBatch {
     }
 
     private final List<Entry> entries = new ArrayList<>();
+    private int settled;
 
     void add(Entry entry) {
         entries.add(entry);
@@ -35,6 +36,13 @@ public final class PublishBatch {
 
     List<Entry> entries() {
         return entries;
+    }
+
+    /** The entries not settled yet, from now on settled. */
+    List<Entry> settle() {
+        List<Entry> unsettled = List.copyOf(entries.subList(settled, entries.size()));
+        settled = entries.size();
+        return unsettled;
     }
 
     public int size() {

@@ -109,11 +109,15 @@ public class Publishing {
     }
 
     /**
-     * After the send, whether it failed or not: records in the dedup state what Kafka acknowledged and releases the
-     * claims of the rest, which the next poll tries again.
+     * After the send, or after a failure anywhere in response-publish (publish-errors): records in the dedup state
+     * what Kafka acknowledged and releases the claims of the rest, which the next poll tries again. Settles each
+     * entry once, however often it is called.
      */
     public void settle(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        for (PublishBatch.Entry entry : poll.getBatch().entries()) {
+        if (poll == null) {
+            return; // failed before a target poll started: nothing was claimed
+        }
+        for (PublishBatch.Entry entry : poll.getBatch().settle()) {
             if (!entry.acknowledged()) {
                 dedupState.remove(entry.dedupKey());
             } else {
