@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -25,8 +26,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Lints every {@code routes/*.camel.yaml} against the house rules that Camel's YAML DSL schema does not know, so ops
- * can keep reading the routes as the whole data flow: only route and routeConfiguration items, file name = id, ids
- * unique across files, endpoints as {@code uri} + {@code parameters:}, every placeholder defined in the config file,
+ * can keep reading the routes as the whole data flow: only route and routeConfiguration items, file name = id, a
+ * description on each, ids unique across files, endpoints as {@code uri} + {@code parameters:}, every placeholder defined in the config file,
  * ChakraHQ calls covered by a routeConfiguration. Whether a file is valid Camel YAML DSL at all (known elements and
  * options, camelCase keys, value types) is {@link RoutesSchemaTest}'s job; the checks here skip what it rejects.
  *
@@ -53,6 +54,12 @@ class RoutesLintTest {
     @Test
     void every_file_is_named_after_the_id_it_holds() throws IOException {
         assertNoProblems(fileNameProblems(routeFiles()));
+    }
+
+    @Test
+    @Disabled("the routes on this branch predate their description:; enable with the route rewrite of issue 9")
+    void every_item_says_what_it_does_in_a_description() throws IOException {
+        assertNoProblems(descriptionProblems(routeFiles()));
     }
 
     @Test
@@ -105,6 +112,24 @@ class RoutesLintTest {
                         - routeConfiguration:
                             id: new-name
                         """)));
+    }
+
+    @Test
+    void rejects_an_item_without_description_or_with_a_blank_one() {
+        assertEquals(List.of("quiet.camel.yaml: route 'quiet' has no description:",
+                        "blank-errors.camel.yaml: routeConfiguration 'blank-errors' has no description:"),
+                descriptionProblems(List.of(
+                        parse("quiet.camel.yaml", """
+                                - route:
+                                    id: quiet
+                                    from:
+                                      uri: direct:quiet
+                                """),
+                        parse("blank-errors.camel.yaml", """
+                                - routeConfiguration:
+                                    id: blank-errors
+                                    description: " "
+                                """))));
     }
 
     @Test
@@ -232,7 +257,22 @@ class RoutesLintTest {
         return problems;
     }
 
-    /** Rule 3: route, routeConfiguration and step ids are unique across all files, as Camel and the logs need. */
+    /**
+     * Rule 3: every item says what it does in a {@code description:}, which shows in route dumps and management views
+     * where a comment above it does not.
+     */
+    static List<String> descriptionProblems(List<RouteFile> files) {
+        List<String> problems = new ArrayList<>();
+        for (Item item : items(files)) {
+            Object description = item.body().get("description");
+            if (description == null || String.valueOf(description).isBlank()) {
+                problems.add(item.file() + ": " + item.kind() + " '" + item.id() + "' has no description:");
+            }
+        }
+        return problems;
+    }
+
+    /** Rule 4: route, routeConfiguration and step ids are unique across all files, as Camel and the logs need. */
     static List<String> duplicateIdProblems(List<RouteFile> files) {
         List<String> problems = new ArrayList<>();
         Map<String, String> firstUse = new HashMap<>();
@@ -250,7 +290,7 @@ class RoutesLintTest {
         return problems;
     }
 
-    /** Rule 4: no query string in a uri, and from/to/toD as {uri, parameters} mappings, so every option is visible. */
+    /** Rule 5: no query string in a uri, and from/to/toD as {uri, parameters} mappings, so every option is visible. */
     static List<String> endpointFormProblems(List<RouteFile> files) {
         List<String> problems = new ArrayList<>();
         for (RouteFile file : files) {
@@ -271,7 +311,7 @@ class RoutesLintTest {
         return problems;
     }
 
-    /** Rule 5: every {{key}} has its one definition in the config file; {{key:default}} carries its own default. */
+    /** Rule 6: every {{key}} has its one definition in the config file; {{key:default}} carries its own default. */
     static List<String> placeholderProblems(List<RouteFile> files, Properties config) {
         Set<String> problems = new LinkedHashSet<>(); // a placeholder used twice in a file is reported once
         for (RouteFile file : files) {
@@ -288,7 +328,7 @@ class RoutesLintTest {
         return List.copyOf(problems);
     }
 
-    /** Rule 6: a ChakraHQ call fails in ways the shared routeConfiguration handles; references must resolve. */
+    /** Rule 7: a ChakraHQ call fails in ways the shared routeConfiguration handles; references must resolve. */
     static List<String> routeConfigurationProblems(List<RouteFile> files) {
         List<String> problems = new ArrayList<>();
         Set<String> configurationIds = new LinkedHashSet<>();
