@@ -19,15 +19,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Lints every {@code routes/*.camel.yaml} against the house style, so ops can keep reading the routes as the whole
- * data flow: canonical form, file name = id, unique ids, camelCase keys, endpoint options in {@code parameters:},
- * every placeholder defined in the config file, ChakraHQ calls covered by a routeConfiguration.
+ * Lints every {@code routes/*.camel.yaml} against the house rules that Camel's YAML DSL schema does not know, so ops
+ * can keep reading the routes as the whole data flow: only route and routeConfiguration items, file name = id, a
+ * description on each, ids unique across files, endpoints as {@code uri} + {@code parameters:}, every placeholder defined in the config file,
+ * ChakraHQ calls covered by a routeConfiguration. Whether a file is valid Camel YAML DSL at all (known elements and
+ * options, camelCase keys, value types) is {@link RoutesSchemaTest}'s job; the checks here skip what it rejects.
  *
  * <p>Each check returns its problems, one message per problem starting with the file name. The same checks run on the
  * real files and, to prove that each one fires, on small inline YAML holding one defect.
@@ -40,14 +43,13 @@ class RoutesLintTest {
     private static final String CHAKRA_URI = "{{chakra.api.base.url}}";
     private static final Set<String> ITEM_KINDS = Set.of("route", "routeConfiguration");
     private static final Set<String> ENDPOINT_KEYS = Set.of("from", "to", "toD");
-    private static final Pattern CAMEL_CASE = Pattern.compile("[a-z][a-zA-Z0-9]*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.+?)}}");
 
     // ---- the real routes ----
 
     @Test
-    void every_file_is_a_list_of_route_or_route_configuration_items() throws IOException {
-        assertNoProblems(canonicalFormProblems(routeFiles()));
+    void every_item_is_a_route_or_a_route_configuration() throws IOException {
+        assertNoProblems(itemKindProblems(routeFiles()));
     }
 
     @Test
@@ -56,13 +58,14 @@ class RoutesLintTest {
     }
 
     @Test
-    void every_id_is_used_once_across_all_files() throws IOException {
-        assertNoProblems(duplicateIdProblems(routeFiles()));
+    @Disabled("the routes on this branch predate their description:; enable with the route rewrite of issue 9")
+    void every_item_says_what_it_does_in_a_description() throws IOException {
+        assertNoProblems(descriptionProblems(routeFiles()));
     }
 
     @Test
-    void every_key_is_camel_case_except_endpoint_option_names() throws IOException {
-        assertNoProblems(keyCaseProblems(routeFiles()));
+    void every_id_is_used_once_across_all_files() throws IOException {
+        assertNoProblems(duplicateIdProblems(routeFiles()));
     }
 
     @Test
@@ -87,15 +90,10 @@ class RoutesLintTest {
     // ---- each rule fires on a defect ----
 
     @Test
-    void rejects_a_file_that_is_not_a_list_of_canonical_items() {
-        assertEquals(List.of("not-a-list.camel.yaml: is not a non-empty YAML list of route/routeConfiguration items"),
-                canonicalFormProblems(files("not-a-list.camel.yaml", """
-                        route:
-                          id: not-a-list
-                        """)));
-        assertEquals(List.of("bare-from.camel.yaml: item 0 must have exactly one key, route or routeConfiguration,"
-                        + " holding a mapping; found keys [from]"),
-                canonicalFormProblems(files("bare-from.camel.yaml", """
+    void rejects_an_item_the_dsl_allows_but_the_house_does_not() {
+        assertEquals(List.of("bare-from.camel.yaml: item 0 is '- from:'; only '- route:' and '- routeConfiguration:'"
+                        + " items are allowed"),
+                itemKindProblems(files("bare-from.camel.yaml", """
                         - from:
                             uri: direct:bare-from
                         """)));
@@ -115,6 +113,24 @@ class RoutesLintTest {
                         - routeConfiguration:
                             id: new-name
                         """)));
+    }
+
+    @Test
+    void rejects_an_item_without_description_or_with_a_blank_one() {
+        assertEquals(List.of("quiet.camel.yaml: route 'quiet' has no description:",
+                        "blank-errors.camel.yaml: routeConfiguration 'blank-errors' has no description:"),
+                descriptionProblems(List.of(
+                        parse("quiet.camel.yaml", """
+                                - route:
+                                    id: quiet
+                                    from:
+                                      uri: direct:quiet
+                                """),
+                        parse("blank-errors.camel.yaml", """
+                                - routeConfiguration:
+                                    id: blank-errors
+                                    description: " "
+                                """))));
     }
 
     @Test
@@ -143,23 +159,6 @@ class RoutesLintTest {
         assertEquals(List.of("second.camel.yaml: id 'shared-log' at [0].route.from.steps[0].log.id is already used in"
                         + " first.camel.yaml at [0].route.from.steps[0].log.id"),
                 duplicateIdProblems(files));
-    }
-
-    @Test
-    void rejects_a_key_that_is_not_camel_case_but_allows_endpoint_option_names() {
-        assertEquals(List.of("kebab.camel.yaml: key 'set-header' at [0].route.from.steps[0].set-header is not camelCase"),
-                keyCaseProblems(files("kebab.camel.yaml", """
-                        - route:
-                            id: kebab
-                            from:
-                              uri: kafka:topic
-                              parameters:
-                                max-poll_records: 5
-                              steps:
-                                - set-header:
-                                    name: x
-                                    constant: y
-                        """)));
     }
 
     @Test
@@ -221,21 +220,23 @@ class RoutesLintTest {
 
     // ---- the checks ----
 
-    /** Rule 1: a list whose items each have exactly one key, route or routeConfiguration, holding a mapping. */
-    static List<String> canonicalFormProblems(List<RouteFile> files) {
+    /**
+     * Rule 1: every item is a route or a routeConfiguration. The DSL also takes a bare from, an onException or
+     * errorHandler of its own, beans and rests; the house keeps a route's id, description and error handling with it.
+     */
+    static List<String> itemKindProblems(List<RouteFile> files) {
         List<String> problems = new ArrayList<>();
         for (RouteFile file : files) {
-            if (!(file.yaml() instanceof List<?> list) || list.isEmpty()) {
-                problems.add(file.name() + ": is not a non-empty YAML list of route/routeConfiguration items");
-                continue;
-            }
-            for (int i = 0; i < list.size(); i++) {
-                if (!(list.get(i) instanceof Map<?, ?> item && item.size() == 1
-                        && ITEM_KINDS.contains(item.keySet().iterator().next())
-                        && item.values().iterator().next() instanceof Map)) {
-                    Object found = list.get(i) instanceof Map<?, ?> map ? "keys " + map.keySet() : "'" + list.get(i) + "'";
-                    problems.add(file.name() + ": item " + i + " must have exactly one key, route or routeConfiguration,"
-                            + " holding a mapping; found " + found);
+            if (file.yaml() instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    if (list.get(i) instanceof Map<?, ?> item) {
+                        for (Object kind : item.keySet()) {
+                            if (!ITEM_KINDS.contains(kind)) {
+                                problems.add(file.name() + ": item " + i + " is '- " + kind + ":'; only '- route:' and"
+                                        + " '- routeConfiguration:' items are allowed");
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -257,7 +258,22 @@ class RoutesLintTest {
         return problems;
     }
 
-    /** Rule 3: route, routeConfiguration and step ids are unique across all files, as Camel and the logs need. */
+    /**
+     * Rule 3: every item says what it does in a {@code description:}, which shows in route dumps and management views
+     * where a comment above it does not.
+     */
+    static List<String> descriptionProblems(List<RouteFile> files) {
+        List<String> problems = new ArrayList<>();
+        for (Item item : items(files)) {
+            Object description = item.body().get("description");
+            if (description == null || String.valueOf(description).isBlank()) {
+                problems.add(item.file() + ": " + item.kind() + " '" + item.id() + "' has no description:");
+            }
+        }
+        return problems;
+    }
+
+    /** Rule 4: route, routeConfiguration and step ids are unique across all files, as Camel and the logs need. */
     static List<String> duplicateIdProblems(List<RouteFile> files) {
         List<String> problems = new ArrayList<>();
         Map<String, String> firstUse = new HashMap<>();
@@ -269,19 +285,6 @@ class RoutesLintTest {
                     if (earlier != null) {
                         problems.add(file.name() + ": id '" + id + "' at " + entry.path() + " is already used in " + earlier);
                     }
-                }
-            }
-        }
-        return problems;
-    }
-
-    /** Rule 4: DSL keys are camelCase; keys under parameters: are endpoint option names and keep their own spelling. */
-    static List<String> keyCaseProblems(List<RouteFile> files) {
-        List<String> problems = new ArrayList<>();
-        for (RouteFile file : files) {
-            for (Entry entry : entries(file.yaml())) {
-                if (!entry.insideParameters() && !CAMEL_CASE.matcher(entry.key()).matches()) {
-                    problems.add(file.name() + ": key '" + entry.key() + "' at " + entry.path() + " is not camelCase");
                 }
             }
         }
@@ -412,13 +415,13 @@ class RoutesLintTest {
         }
     }
 
-    /** The canonical items of all files; the items rule 1 rejects are skipped here. */
+    /** The route and routeConfiguration items of all files; what rule 1 or the schema rejects is skipped here. */
     private static List<Item> items(List<RouteFile> files) {
         List<Item> items = new ArrayList<>();
         for (RouteFile file : files) {
             if (file.yaml() instanceof List<?> list) {
                 for (Object element : list) {
-                    if (element instanceof Map<?, ?> item && item.size() == 1) {
+                    if (element instanceof Map<?, ?> item) {
                         item.forEach((kind, body) -> {
                             if (ITEM_KINDS.contains(kind) && body instanceof Map<?, ?> map) {
                                 items.add(new Item(file.name(), (String) kind, map));
