@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Disabled;
+import io.github.chakrakafkapipeline.publish.Publishing;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -29,7 +29,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * Lints every {@code routes/*.camel.yaml} against the house rules that Camel's YAML DSL schema does not know, so ops
  * can keep reading the routes as the whole data flow: only route and routeConfiguration items, file name = id, a
  * description on each, ids unique across files, endpoints as {@code uri} + {@code parameters:}, every placeholder defined in the config file,
- * ChakraHQ calls covered by a routeConfiguration. Whether a file is valid Camel YAML DSL at all (known elements and
+ * ChakraHQ calls covered by a routeConfiguration, and the names shared with the Java (beans, the target poll property,
+ * operations, record headers) taken from its constants. Whether a file is valid Camel YAML DSL at all (known elements and
  * options, camelCase keys, value types) is {@link RoutesSchemaTest}'s job; the checks here skip what it rejects.
  *
  * <p>Each check returns its problems, one message per problem starting with the file name. The same checks run on the
@@ -58,7 +59,6 @@ class RoutesLintTest {
     }
 
     @Test
-    @Disabled("the routes on this branch predate their description:; enable with the route rewrite of issue 9")
     void every_item_says_what_it_does_in_a_description() throws IOException {
         assertNoProblems(descriptionProblems(routeFiles()));
     }
@@ -87,7 +87,35 @@ class RoutesLintTest {
         assertNoProblems(routeConfigurationProblems(files));
     }
 
+    @Test
+    void every_name_shared_with_the_java_is_one_of_its_constants() throws IOException {
+        assertNoProblems(sharedNameProblems(routeFiles()));
+    }
+
     // ---- each rule fires on a defect ----
+
+    @Test
+    void rejects_a_bean_property_header_or_operation_the_java_does_not_name() {
+        List<RouteFile> files = files("typos.camel.yaml", """
+                - route:
+                    id: typos
+                    from:
+                      uri: direct:typos
+                      steps:
+                        - bean: {ref: dedupStore, method: claim}
+                        - setProperty:
+                            name: chakraTarget
+                            expression: {method: {ref: targetPolls, method: "start('chat-message', ${body}, 'none')"}}
+                        - log: {message: "${exchangeProperty.targetPol} ${header.chakra.externalID}"}
+                """);
+        assertEquals(List.of(
+                "typos.camel.yaml: bean 'dedupStore' at [0].route.from.steps[0].bean.ref is not bound by PipelineConfiguration",
+                "typos.camel.yaml: exchange property 'chakraTarget' is not TargetPoll.PROPERTY ('targetPoll')",
+                "typos.camel.yaml: operation 'chat-message' is not one of TargetPoll's (chat-messages, phone-messages)",
+                "typos.camel.yaml: exchange property 'targetPol' is not TargetPoll.PROPERTY ('targetPoll')",
+                "typos.camel.yaml: header 'chakra.externalID' is not one of the record headers Publishing names"),
+                sharedNameProblems(files));
+    }
 
     @Test
     void rejects_an_item_the_dsl_allows_but_the_house_does_not() {
@@ -355,6 +383,80 @@ class RoutesLintTest {
             }
         }
         return problems;
+    }
+
+    private static final Set<String> BEAN_KEYS = Set.of("ref", "onRedeliveryRef", "executorService");
+    private static final Pattern PROPERTY_USE = Pattern.compile("exchangeProperty\\.(\\w+)");
+    private static final Pattern HEADER_USE = Pattern.compile("header\\.(chakra\\.\\w+)");
+    private static final Pattern OPERATION_USE = Pattern.compile("start\\('([^']*)'");
+
+    /**
+     * Rule 8: the names the routes share with the Java (beans, the exchange property, the operations, the record
+     * headers) are the Java's constants, so that a typo fails here and not on the first poll.
+     */
+    static List<String> sharedNameProblems(List<RouteFile> files) {
+        Set<String> beans = constants(PipelineConfiguration.class);
+        Set<String> headers = constants(Publishing.class);
+        Set<String> operations = Set.of(TargetPoll.CHAT_MESSAGES, TargetPoll.PHONE_MESSAGES);
+        Set<String> problems = new LinkedHashSet<>();
+        for (RouteFile file : files) {
+            for (Entry entry : entries(file.yaml())) {
+                if (BEAN_KEYS.contains(entry.key()) && !beans.contains(String.valueOf(entry.value()))) {
+                    problems.add(file.name() + ": bean '" + entry.value() + "' at " + entry.path()
+                            + " is not bound by PipelineConfiguration");
+                }
+                if (entry.key().equals("setProperty") && entry.value() instanceof Map<?, ?> set
+                        && !TargetPoll.PROPERTY.equals(set.get("name"))) {
+                    problems.add(propertyProblem(file, String.valueOf(set.get("name"))));
+                }
+                if (entry.key().equals("setHeader") && entry.value() instanceof Map<?, ?> set
+                        && String.valueOf(set.get("name")).startsWith("chakra.") && !headers.contains(set.get("name"))) {
+                    problems.add(headerProblem(file, String.valueOf(set.get("name"))));
+                }
+            }
+            for (String text : strings(file.yaml(), new ArrayList<>())) {
+                for (Matcher use = OPERATION_USE.matcher(text); use.find(); ) {
+                    if (!operations.contains(use.group(1))) {
+                        problems.add(file.name() + ": operation '" + use.group(1) + "' is not one of TargetPoll's ("
+                                + TargetPoll.CHAT_MESSAGES + ", " + TargetPoll.PHONE_MESSAGES + ")");
+                    }
+                }
+                for (Matcher use = PROPERTY_USE.matcher(text); use.find(); ) {
+                    if (!TargetPoll.PROPERTY.equals(use.group(1))) {
+                        problems.add(propertyProblem(file, use.group(1)));
+                    }
+                }
+                for (Matcher use = HEADER_USE.matcher(text); use.find(); ) {
+                    if (!headers.contains(use.group(1))) {
+                        problems.add(headerProblem(file, use.group(1)));
+                    }
+                }
+            }
+        }
+        return List.copyOf(problems);
+    }
+
+    private static String propertyProblem(RouteFile file, String name) {
+        return file.name() + ": exchange property '" + name + "' is not TargetPoll.PROPERTY ('" + TargetPoll.PROPERTY + "')";
+    }
+
+    private static String headerProblem(RouteFile file, String name) {
+        return file.name() + ": header '" + name + "' is not one of the record headers Publishing names";
+    }
+
+    /** The values of a class's public static String constants. */
+    private static Set<String> constants(Class<?> type) {
+        Set<String> values = new LinkedHashSet<>();
+        for (java.lang.reflect.Field field : type.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    values.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return values;
     }
 
     private static boolean callsChakra(Item item) {
