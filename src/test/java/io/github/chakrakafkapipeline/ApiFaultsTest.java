@@ -97,6 +97,21 @@ class ApiFaultsTest {
     }
 
     @Test
+    void retries_as_many_times_as_the_redelivery_policy_says() throws Exception {
+        String chat = "/v1/ext/chat/" + BAD_CHAT + "/message";
+        chakra.server().stubFor(post(urlPathEqualTo(chat)).atPriority(1).willReturn(aResponse().withStatus(503)));
+        Map<String, String> settings = settings(BAD_CHAT + "," + GOOD_CHAT);
+        settings.put("chakra.http.retry.max", "1"); // maximumRedeliveries in chakra-call-errors
+
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> logs.lines().stream().anyMatch(line ->
+                    line.contains("bad-chat: ChakraHQ answered HTTP 503") && line.contains("(after 1 retries)")));
+        }
+        assertLogged("bad-chat: ChakraHQ answered HTTP 503; retry 1 of 1");
+        assertTrue(!logs.text().contains("retry 2 of"), "no second retry");
+    }
+
+    @Test
     void honours_retry_after_on_429() throws Exception {
         String chat = "/v1/ext/chat/" + BAD_CHAT + "/message";
         stubSequence(chat, aResponse().withStatus(429).withHeader("Retry-After", "2"),
