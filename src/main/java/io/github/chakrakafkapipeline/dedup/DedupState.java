@@ -73,7 +73,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         createTopicIfMissing();
         load();
         producer = new KafkaProducer<>(producerConfig());
-        LOG.info("Loaded {} published message ids from topic {} in {} ms", published.size(), topic,
+        LOG.info("Loaded the dedup state, {} message ids, from topic {} in {} ms", published.size(), topic,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -126,10 +126,10 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     @Override
     public void clear() {
         throw new UnsupportedOperationException(
-                "The published-message record is not cleared by the pipeline; delete topic " + topic + " instead");
+                "The dedup state is not cleared by the pipeline; delete topic " + topic + " instead");
     }
 
-    /** How many published messages are remembered. */
+    /** How many published message ids the dedup state holds. */
     public int size() {
         return published.size();
     }
@@ -140,7 +140,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
             NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             admin.createTopics(List.of(compacted)).all().get(loadTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Created compacted topic {} to record published messages", topic);
+            LOG.info("Created compacted topic {} for the dedup state", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new StartupCheckFailedException("Cannot create the dedup topic " + topic + " on Kafka at "
