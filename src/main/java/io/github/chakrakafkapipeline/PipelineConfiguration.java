@@ -14,6 +14,7 @@ import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.ops.ReadinessCheck;
 import io.github.chakrakafkapipeline.ops.RouteReloads;
+import io.github.chakrakafkapipeline.publish.DedupClaim;
 import io.github.chakrakafkapipeline.publish.Publishing;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -38,6 +39,7 @@ public class PipelineConfiguration implements CamelConfiguration {
     public static final String CHAKRA_CALLS = "chakraCalls";
     public static final String DEDUP_STATE = "dedupState";
     public static final String PUBLISHING = "publishing";
+    public static final String DEDUP_CLAIM = "dedupClaim";
     public static final String PIPELINE_READINESS = "pipelineReadiness";
 
     @BindToRegistry(PIPELINE_SETTINGS)
@@ -95,9 +97,14 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry(PUBLISHING)
     public Publishing publishing(@BeanInject(DEDUP_STATE) DedupState dedupState,
-            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics,
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
+        return new Publishing(dedupState, metrics);
+    }
+
+    @BindToRegistry(DEDUP_CLAIM)
+    public DedupClaim dedupClaim(@BeanInject(DEDUP_STATE) DedupState dedupState,
             @PropertyInject("pipeline.topic.dead-letter") String deadLetterTopic) {
-        return new Publishing(dedupState, metrics, deadLetterTopic);
+        return new DedupClaim(dedupState, deadLetterTopic);
     }
 
     /** The threads that call ChakraHQ: one target each, so a slow or failing target holds up no other. */

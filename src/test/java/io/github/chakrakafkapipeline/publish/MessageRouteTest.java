@@ -36,8 +36,7 @@ import org.junit.jupiter.api.Test;
 class MessageRouteTest {
 
     private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1));
-    private final Publishing publishing =
-            new Publishing(dedupState, new PipelineMetrics(() -> null), Topics.DEAD_LETTER);
+    private final Publishing publishing = new Publishing(dedupState, new PipelineMetrics(() -> null));
     private CamelContext context;
     private ProducerTemplate template;
 
@@ -45,7 +44,7 @@ class MessageRouteTest {
     void start() throws Exception {
         context = new DefaultCamelContext();
         context.getPropertiesComponent().setLocation("file:config/application.properties");
-        context.getRegistry().bind("publishing", publishing);
+        context.getRegistry().bind("dedupClaim", new DedupClaim(dedupState, Topics.DEAD_LETTER));
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(context, "file:routes/message-route.camel.yaml"));
         context.start();
