@@ -78,10 +78,7 @@ class RouteEditTest {
     @Test
     void an_edit_of_message_route_sends_images_to_their_own_topic_and_drops_test_messages(@TempDir Path routes)
             throws Exception {
-        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
-            Files.copy(route, routes.resolve(route.getFileName()));
-        }
-        Path messageRoute = routes.resolve("message-route.camel.yaml");
+        Path messageRoute = copyRoutes(routes);
         String edited = insertBefore(Files.readString(messageRoute), MEDIA_TOPIC_BEFORE, MEDIA_TOPIC_WHEN);
         edited = insertBefore(edited, TEST_MESSAGES_BEFORE, TEST_MESSAGES_DROP);
         Files.writeString(messageRoute, edited);
@@ -92,9 +89,7 @@ class RouteEditTest {
                     message("wamid.TEXT-OUT").chat(CHAT).outbound().timestamp(1762277358002L).build(),
                     message("TEST.1").chat(CHAT).inbound().timestamp(1762277358003L).build(),
                     message("wamid.IMG-OUT").chat(CHAT).outbound().set("dataType", "image").timestamp(1762277358004L).build())));
-            Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT, "");
-            settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
-            settings.put("camel.main.routes-reload-enabled", "false");
+            Map<String, String> settings = settings(chakra, kafka, CHAT, routes);
             String[] setting = MEDIA_TOPIC_SETTING.split("=", 2);
             settings.put(setting[0], setting[1]); // as the line added to config/application.properties
 
@@ -121,10 +116,7 @@ class RouteEditTest {
     @Test
     void a_rule_that_fails_publishes_nothing_of_that_response_says_so_and_loses_nothing(@TempDir Path routes)
             throws Exception {
-        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
-            Files.copy(route, routes.resolve(route.getFileName()));
-        }
-        Path messageRoute = routes.resolve("message-route.camel.yaml");
+        Path messageRoute = copyRoutes(routes);
         String shipped = Files.readString(messageRoute);
         Files.writeString(messageRoute, insertBefore(shipped, TEST_MESSAGES_BEFORE, BROKEN_RULE));
         String otherChat = "9e81c0e9-2222-4c35-a79c-b6fe90757fd2";
@@ -135,9 +127,7 @@ class RouteEditTest {
                     message("wamid.BOOM").chat(CHAT).outbound().timestamp(1762277358002L).build())));
             chakra.answerChat(otherChat, response(List.of(
                     message("wamid.OTHER").chat(otherChat).outbound().timestamp(1762277358003L).build())));
-            Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT + "," + otherChat, "");
-            settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
-            settings.put("camel.main.routes-reload-enabled", "false");
+            Map<String, String> settings = settings(chakra, kafka, CHAT + "," + otherChat, routes);
 
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> logs.text().contains(
@@ -164,6 +154,22 @@ class RouteEditTest {
                 MEDIA_TOPIC_BEFORE.strip(), TEST_MESSAGES_BEFORE.strip())) {
             assertTrue(readme.contains(snippet), "README.md, Try changing, should show:\n" + snippet);
         }
+    }
+
+    /** Copies routes/ into {@code routes}; the copy of message-route is the file to edit. */
+    private static Path copyRoutes(Path routes) throws Exception {
+        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
+            Files.copy(route, routes.resolve(route.getFileName()));
+        }
+        return routes.resolve("message-route.camel.yaml");
+    }
+
+    /** The pipeline on the stub and the broker, running the routes in {@code routes}. */
+    private static Map<String, String> settings(ChakraStub chakra, EmbeddedKafka kafka, String chatIds, Path routes) {
+        Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), chatIds, "");
+        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        settings.put("camel.main.routes-reload-enabled", "false");
+        return settings;
     }
 
     private static List<String> ids(EmbeddedKafka kafka, String topic) {
