@@ -2,6 +2,7 @@ package io.github.chakrakafkapipeline;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -11,6 +12,8 @@ import io.github.chakrakafkapipeline.chakra.ResponseParser;
 import io.github.chakrakafkapipeline.chakra.RetryNotifier;
 import io.github.chakrakafkapipeline.chakra.RetryPolicy;
 import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.lease.KafkaLeaseService;
+import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.ops.ReadinessCheck;
 import io.github.chakrakafkapipeline.ops.RouteReloads;
@@ -21,6 +24,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 
@@ -41,6 +45,8 @@ public class PipelineConfiguration implements CamelConfiguration {
     public static final String PUBLISHING = "publishing";
     public static final String DEDUP_CLAIM = "dedupClaim";
     public static final String PIPELINE_READINESS = "pipelineReadiness";
+    /** The master: namespace of the poll: the one lease the replicas compete for. */
+    public static final String POLL_LEASE = "messages-poll";
 
     @BindToRegistry(PIPELINE_SETTINGS)
     public PipelineSettings pipelineSettings(CamelContext context) {
@@ -126,13 +132,25 @@ public class PipelineConfiguration implements CamelConfiguration {
             @BeanInject(DEDUP_STATE) DedupState dedupState,
             @BeanInject(CHAKRA_CALL_NOTIFIER) CallNotifier calls) {
         return new ReadinessCheck(() -> KafkaClientConfig.of(context), dedupState, calls,
-                new RouteReloads(context));
+                new RouteReloads(context), () -> lease(context));
     }
 
     @Override
     public void configure(CamelContext context) throws Exception {
         // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
         context.addService(context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class));
+        if (Boolean.parseBoolean(property(context, "pipeline.lease.enabled"))) {
+            // master: finds it among the context's services; with false, a cluster service declared as a bean leads
+            context.addService(new KafkaLeaseService(() -> KafkaClientConfig.of(context), property(context, "pipeline.name"),
+                    property(context, "pipeline.lease.topic"),
+                    Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.session.timeout.millis"))),
+                    Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.heartbeat.millis")))));
+        } else {
+            // a cluster service ops declared as a bean (camel.beans.*): master: looks among the context's services only
+            for (CamelClusterService service : context.getRegistry().findByType(CamelClusterService.class)) {
+                context.addService(service);
+            }
+        }
         context.getManagementStrategy().addEventNotifier(
                 context.getRegistry().lookupByNameAndType(CHAKRA_CALL_NOTIFIER, CallNotifier.class));
         // the gauges once Camel's metrics registry exists, which is after this configuration ran; once, though the
@@ -151,7 +169,22 @@ public class PipelineConfiguration implements CamelConfiguration {
         RouteReloads reloads = new RouteReloads(context);
         metrics.gauge("chakra.pipeline.dedup.ids", "Published message ids remembered (the dedup state)", dedupState::size);
         metrics.functionCounter("chakra.pipeline.routes.reloads", "Reloads of the routes/ files", reloads::reloads);
+        metrics.gauge("chakra.pipeline.lease.leader", "1 while this replica holds the lease and polls, 0 on standby",
+                () -> lease(context).map(view -> view.isLeader() ? 1 : 0).orElse(0));
+        metrics.functionCounter("chakra.pipeline.lease.changes", "Times this replica took or lost the lease",
+                () -> lease(context).map(KafkaLeaseView::leadershipChanges).orElse(0L));
         metrics.functionCounter("chakra.pipeline.routes.reload.failures",
                 "Reloads rejected because an edited route file was broken", reloads::failures);
+    }
+
+    /** The poll's lease on Kafka, once the poll route started; empty with another cluster service. */
+    static Optional<KafkaLeaseView> lease(CamelContext context) {
+        KafkaLeaseService service = context.hasService(KafkaLeaseService.class);
+        return service == null ? Optional.empty() : service.lease(POLL_LEASE);
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).map(String::trim).orElseThrow(() ->
+                new InvalidSettingException(key, "it must be set"));
     }
 }

@@ -44,11 +44,15 @@ public final class PipelineSettings {
         }
         List<String> topics = Arrays.asList(
                 required(lookup, "pipeline.topic.inbound"), required(lookup, "pipeline.topic.outbound"),
-                required(lookup, "pipeline.topic.dead-letter"), required(lookup, "pipeline.dedup.topic"));
+                required(lookup, "pipeline.topic.dead-letter"), required(lookup, "pipeline.dedup.topic"),
+                required(lookup, "pipeline.lease.topic"));
         if (topics.stream().distinct().count() != topics.size()) {
-            throw new InvalidSettingException("pipeline.topic.inbound",
-                    "the inbound, outbound, dead-letter and dedup topics must be four different topics, not " + topics);
+            throw new InvalidSettingException("pipeline.topic.inbound", "the inbound, outbound, dead-letter, dedup "
+                    + "and lease topics must be five different topics, not " + topics);
         }
+        required(lookup, "pipeline.name");
+        requirePositive("pipeline.lease.session.timeout.millis", lookup.apply("pipeline.lease.session.timeout.millis"));
+        requirePositive("pipeline.lease.heartbeat.millis", lookup.apply("pipeline.lease.heartbeat.millis"));
         required(lookup, "kafka.bootstrap.servers");
         for (String operation : List.of("chakra.chat.messages", "chakra.phone.messages")) {
             requireJsonObject(operation + ".request.body", lookup.apply(operation + ".request.body"));

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import io.github.chakrakafkapipeline.demo.ChakraSandbox;
 import io.github.chakrakafkapipeline.publish.Publishing;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.PipelineJar;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -109,7 +110,11 @@ class CrashRecoveryIT {
                     "PIPELINE_POLL_CRON", "0/1 * * * * ?",
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "PIPELINE_TOPIC_INBOUND", INBOUND,
-                    "PIPELINE_TOPIC_OUTBOUND", OUTBOUND);
+                    "PIPELINE_TOPIC_OUTBOUND", OUTBOUND,
+                    // a killed run keeps the lease until its session times out; the broker's shortest, so that the
+                    // next run takes over quickly
+                    "PIPELINE_LEASE_SESSION_TIMEOUT_MILLIS", "6000",
+                    "PIPELINE_LEASE_HEARTBEAT_MILLIS", "2000");
             int managementPort = freePort();
 
             for (int run = 1; run <= KILLS; run++) {
@@ -235,20 +240,9 @@ class CrashRecoveryIT {
         }
     }
 
-    /**
-     * Starts the jar from the repository root, its output appended to {@link #LOG}. The management port is moved off
-     * its fixed default, which another pipeline on this machine may hold.
-     */
     private static Process startJar(Map<String, String> env, int managementPort, int run) throws IOException {
         log("=== run %d starts%n", run);
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/chakra-kafka-pipeline.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
-        builder.environment().putAll(env);
-        builder.environment().put("PIPELINE_MANAGEMENT_PORT", String.valueOf(managementPort));
-        return builder.start();
+        return PipelineJar.start(env, managementPort, LOG);
     }
 
     private static int freePort() throws IOException {

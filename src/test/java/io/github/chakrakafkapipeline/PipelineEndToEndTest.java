@@ -18,6 +18,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole path, with a real broker and ChakraHQ over real HTTP: what lands on the topics, and how often. */
 class PipelineEndToEndTest {
@@ -180,6 +183,24 @@ class PipelineEndToEndTest {
         assertEquals("message direction 'SIDEWAYS' is neither INBOUND nor OUTBOUND",
                 reasons.get(sideways));
         deadLetters.forEach(r -> assertEquals(CHAT_A, header(r, "chakra.polledTarget")));
+    }
+
+    @Test
+    void polls_under_camel_s_file_lock_when_the_kafka_lease_is_configured_off(@TempDir Path locks) throws Exception {
+        chakra.answerChat(CHAT_A, fixture("chat-messages-response.json"));
+        Map<String, String> settings = settings(CHAT_A, "");
+        settings.put("pipeline.lease.enabled", "false");
+        // as docs/operations.md tells ops: a bean of Camel's own file-lock cluster service
+        settings.put("camel.beans.fileLease", "#class:org.apache.camel.component.file.cluster.FileLockClusterService");
+        settings.put("camel.beans.fileLease.root", locks.toString());
+
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(1, settings);
+        }
+        assertEquals(2, readAll(kafka.bootstrapServers(), OUTBOUND).size(), "chat A's two messages");
+        try (var files = Files.list(locks)) {
+            assertTrue(files.findAny().isPresent(), "the file cluster service took its lock in " + locks);
+        }
     }
 
     private Map<String, String> settings(String chatIds, String phoneNumbers) {

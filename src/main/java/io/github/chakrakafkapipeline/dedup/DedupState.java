@@ -1,12 +1,16 @@
 package io.github.chakrakafkapipeline.dedup;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,7 +61,11 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
 
     private final FingerprintSet published = new FingerprintSet();
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    private final Queue<CompletableFuture<Void>> catchUps = new ConcurrentLinkedQueue<>();
     private Producer<String, String> producer;
+    private KafkaConsumer<String, String> follower;
+    private Thread following;
+    private volatile boolean running;
 
     /** {@code kafkaConfig} gives the clients' connection settings when the repository starts. */
     public DedupState(String topic, Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout) {
@@ -71,14 +79,24 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         long started = System.nanoTime();
         kafkaConfig = Map.copyOf(kafkaConfigSource.get());
         createTopicIfMissing();
-        load();
+        follower = load();
         producer = new KafkaProducer<>(producerConfig());
+        running = true;
+        following = new Thread(this::follow, "dedup-state-follower");
+        following.setDaemon(true);
+        following.start();
         LOG.info("Loaded the dedup state, {} message ids, from topic {} in {} ms", published.size(), topic,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     @Override
-    protected void doStop() {
+    protected void doStop() throws InterruptedException {
+        running = false;
+        if (following != null) {
+            follower.wakeup();
+            following.join(Duration.ofSeconds(10).toMillis());
+            following = null;
+        }
         if (producer != null) {
             producer.close(Duration.ofSeconds(30)); // waits for the last records to be acknowledged
             producer = null;
@@ -155,15 +173,19 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         }
     }
 
-    /** Reads the whole topic, up to the end it had when loading started, or refuses to start. */
-    private void load() {
+    /**
+     * Reads the whole topic, up to the end it had when loading started, or refuses to start. Returns the consumer, at
+     * that end, for the follower.
+     */
+    private KafkaConsumer<String, String> load() {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         long deadline = System.nanoTime() + loadTimeout.toNanos();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
+        try {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, loadTimeout).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
@@ -175,13 +197,78 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
                             + loadTimeout.toMillis() + " ms; refusing to start, as it would publish duplicates. "
                             + "Raise PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
                 }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.key() != null) {
-                        published.add(record.key());
-                    }
-                }
+                remember(consumer.poll(Duration.ofMillis(500)));
+            }
+            return consumer;
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    private void remember(Iterable<ConsumerRecord<String, String>> records) {
+        for (ConsumerRecord<String, String> record : records) {
+            if (record.key() != null) {
+                published.add(record.key());
             }
         }
+    }
+
+    /**
+     * Whether the dedup state holds everything recorded in the topic up to now: reads up to the topic's current end
+     * first. A replica that has just taken over the poll thereby sees what the one before it recorded. False, logged,
+     * when that cannot be done within the load timeout: the poll then waits, rather than publish duplicates.
+     */
+    public boolean catchUp() {
+        CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+        catchUps.add(caughtUp);
+        follower.wakeup(); // out of its idle poll, to take the request now
+        try {
+            caughtUp.get(loadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.error("Could not read the dedup topic {} to its end within {} ms ({}); this poll is skipped, so as to "
+                    + "publish no duplicate. Check the broker, or raise PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS", topic,
+                    loadTimeout.toMillis(), e.getCause() == null ? e.toString() : e.getCause().toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Follows the dedup topic while the service runs, so that a standby replica's dedup state stays current and a
+     * takeover reads little; answers the catch-up requests. The one thread that uses the follower consumer.
+     */
+    private void follow() {
+        Map<TopicPartition, Long> target = null;
+        List<CompletableFuture<Void>> waiting = new ArrayList<>();
+        while (running) {
+            try {
+                for (CompletableFuture<Void> request; (request = catchUps.poll()) != null; ) {
+                    waiting.add(request);
+                    target = null; // a later request asks for a later end
+                }
+                if (!waiting.isEmpty() && target == null) {
+                    target = follower.endOffsets(follower.assignment(), loadTimeout);
+                }
+                remember(follower.poll(Duration.ofMillis(waiting.isEmpty() ? 1000 : 50)));
+                if (target != null && target.entrySet().stream().allMatch(end -> follower.position(end.getKey()) >= end.getValue())) {
+                    waiting.forEach(request -> request.complete(null));
+                    waiting.clear();
+                    target = null;
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException woken) {
+                // a catch-up request, or the stop: the loop looks at both
+            } catch (RuntimeException e) {
+                waiting.forEach(request -> request.completeExceptionally(e));
+                waiting.clear();
+                target = null;
+            }
+        }
+        waiting.forEach(request -> request.completeExceptionally(new IllegalStateException("the pipeline is stopping")));
+        follower.close(Duration.ofSeconds(1));
     }
 
     private Map<String, Object> producerConfig() {

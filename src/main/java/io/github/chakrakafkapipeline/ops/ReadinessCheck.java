@@ -2,11 +2,13 @@ package io.github.chakrakafkapipeline.ops;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.chakra.CallNotifier;
 import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,14 +26,16 @@ public class ReadinessCheck extends AbstractHealthCheck {
     private final DedupState published;
     private final CallNotifier calls;
     private final RouteReloads reloads;
+    private final Supplier<Optional<KafkaLeaseView>> lease;
 
     public ReadinessCheck(Supplier<Map<String, Object>> kafkaConfig, DedupState published,
-            CallNotifier calls, RouteReloads reloads) {
+            CallNotifier calls, RouteReloads reloads, Supplier<Optional<KafkaLeaseView>> lease) {
         super("chakra", "pipeline");
         this.kafkaConfig = kafkaConfig;
         this.published = published;
         this.calls = calls;
         this.reloads = reloads;
+        this.lease = lease;
     }
 
     @Override
@@ -44,6 +48,11 @@ public class ReadinessCheck extends AbstractHealthCheck {
         builder.detail("dedup.ids", published.size());
         builder.detail("routes.reloads", reloads.reloads());
         builder.detail("routes.reload.failures", reloads.failures());
+        // a standby is ready: it can take over at any moment
+        lease.get().ifPresent(view -> {
+            builder.detail("lease.role", view.isLeader() ? "leader" : "standby");
+            builder.detail("lease.holder", view.holder(KAFKA_TIMEOUT).orElse("nobody"));
+        });
         if (reloads.lastFailure() != null) {
             builder.detail("routes.reload.last.failure", reloads.lastFailure());
         }

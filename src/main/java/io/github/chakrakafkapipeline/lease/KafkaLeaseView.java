@@ -1,0 +1,235 @@
+package io.github.chakrakafkapipeline.lease;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.chakrakafkapipeline.StartupCheckFailedException;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.support.cluster.AbstractCamelClusterView;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One namespace's lease: a consumer in the group {@code <pipeline name>.<namespace>} subscribed to the one-partition
+ * lease topic. Kafka's group coordinator gives the partition to one live member; this member leads while it holds it.
+ * A member that dies or freezes past the session timeout loses it, and the coordinator gives it to another. The sticky
+ * assignor keeps it where it is when a standby joins, so a new replica never takes over from a healthy leader.
+ */
+public class KafkaLeaseView extends AbstractCamelClusterView {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaLeaseView.class);
+
+    private final Map<String, Object> kafkaConfig;
+    private final String group;
+    private final String topic;
+    private final Duration sessionTimeout;
+    private final Duration heartbeat;
+    private final Member local;
+    private final AtomicLong leadershipChanges = new AtomicLong();
+    private volatile boolean leader;
+    private volatile boolean running;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread polling;
+
+    KafkaLeaseView(KafkaLeaseService service, String namespace, Map<String, Object> kafkaConfig, String pipelineName,
+            String topic, Duration sessionTimeout, Duration heartbeat) {
+        super(service, namespace);
+        this.kafkaConfig = kafkaConfig;
+        this.group = pipelineName + "." + namespace;
+        this.topic = topic;
+        this.sessionTimeout = sessionTimeout;
+        this.heartbeat = heartbeat;
+        this.local = new Member(pipelineName + "@" + hostName() + "#" + ManagementFactory.getRuntimeMXBean().getPid(), true);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        createTopicIfMissing();
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, local.getId());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) heartbeat.toMillis());
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        consumer = new KafkaConsumer<>(config);
+        running = true;
+        polling = new Thread(this::hold, "lease-" + getNamespace());
+        polling.setDaemon(true);
+        polling.start();
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        running = false;
+        if (polling != null) {
+            consumer.wakeup();
+            polling.join(sessionTimeout.toMillis());
+            polling = null;
+        }
+    }
+
+    /** Stays in the group: the poll loop is what keeps the membership, and its callbacks say who leads. */
+    private void hold() {
+        try {
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        lead(true);
+                    }
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        lead(false);
+                    }
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    lead(false);
+                }
+            });
+            while (running) {
+                consumer.poll(Duration.ofMillis(500)); // the lease topic holds no records; polling keeps the membership
+            }
+        } catch (WakeupException stopping) {
+            // stopped
+        } catch (RuntimeException e) {
+            LOG.error("The lease {} on Kafka failed ({}); this replica stops leading", group, e.toString());
+        } finally {
+            lead(false);
+            consumer.close(Duration.ofSeconds(5)); // leaves the group at once, so a standby takes over now
+        }
+    }
+
+    private void lead(boolean now) {
+        if (leader == now) {
+            return;
+        }
+        leader = now;
+        leadershipChanges.incrementAndGet();
+        LOG.info(now ? "This replica ({}) now leads {}: it polls ChakraHQ" : "This replica ({}) stands by for {}",
+                local.getId(), getNamespace());
+        fireLeadershipChangedEvent(now ? Optional.of(local) : Optional.empty());
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    public long leadershipChanges() {
+        return leadershipChanges.get();
+    }
+
+    /** Who holds the lease, as Kafka's group coordinator says (the member's client id), or empty when nobody does. */
+    public Optional<String> holder(Duration timeout) {
+        if (leader) {
+            return Optional.of(local.getId());
+        }
+        try (Admin admin = Admin.create(kafkaConfig)) {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
+                    .get(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return description.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty())
+                    .map(MemberDescription::clientId).findFirst();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<CamelClusterMember> getLeader() {
+        return leader ? Optional.of(local) : Optional.empty();
+    }
+
+    @Override
+    public CamelClusterMember getLocalMember() {
+        return local;
+    }
+
+    @Override
+    public List<CamelClusterMember> getMembers() {
+        return List.of(local);
+    }
+
+    private void createTopicIfMissing() throws InterruptedException {
+        try (Admin admin = Admin.create(kafkaConfig)) {
+            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+            LOG.info("Created the lease topic {}", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new StartupCheckFailedException("Cannot create the lease topic " + topic + ": "
+                        + e.getCause().getMessage() + "; check KAFKA_BOOTSTRAP_SERVERS, or create it with one partition", e);
+            }
+        } catch (TimeoutException e) {
+            throw new StartupCheckFailedException("Kafka did not answer within 30 s when creating the lease topic "
+                    + topic + "; check KAFKA_BOOTSTRAP_SERVERS", e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** This replica, as Camel's cluster SPI sees it. */
+    private final class Member implements CamelClusterMember {
+        private final String id;
+        private final boolean isLocal;
+
+        Member(String id, boolean isLocal) {
+            this.id = id;
+            this.isLocal = isLocal;
+        }
+
+        @Override
+        public boolean isLeader() {
+            return isLocal && leader;
+        }
+
+        @Override
+        public boolean isLocal() {
+            return isLocal;
+        }
+
+        @Override
+        public String getId() {
+            return id;
+        }
+    }
+}
