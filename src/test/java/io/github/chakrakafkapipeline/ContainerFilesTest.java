@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -29,8 +30,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * Keeps the container files (Dockerfile, docker-compose.yml, .env.example, .dockerignore) in step with the
  * application: every variable they set overrides a real key of config/application.properties, the mounts land where
- * the application reads its routes and configuration, and no file carries the API token. Nothing is built or run:
- * the files are read as text and YAML, and the configuration's keys are read afresh from the file on every run.
+ * the application reads its routes and configuration, compose's second replica runs as the pipeline does, and no file
+ * carries the API token. Nothing is built or run: the files are read as text and YAML, and the configuration's keys
+ * are read afresh from the file on every run.
  */
 class ContainerFilesTest {
 
@@ -40,6 +42,8 @@ class ContainerFilesTest {
     private static final Path ENV_EXAMPLE = ROOT.resolve(".env.example");
     private static final Path DOCKERIGNORE = ROOT.resolve(".dockerignore");
     private static final String TOKEN_VARIABLE = "CHAKRA_API_TOKEN";
+    private static final String REPLICA_SERVICE = "pipeline-replica";
+    private static final String REPLICA_PROFILE = "replicas";
 
     /** Read by the JVM or the operating system, not by the pipeline, so they need no configuration key. */
     private static final Set<String> NOT_PIPELINE_SETTINGS = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "TZ", "LANG", "LC_ALL");
@@ -171,7 +175,40 @@ class ContainerFilesTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // (d) the token
+    // (d) the second replica
+
+    @Test
+    void compose_second_replica_starts_only_with_its_profile_and_runs_as_the_pipeline_does() throws IOException {
+        Map<String, Object> pipeline = pipelineService();
+        Object declared = map(compose().get("services")).get(REPLICA_SERVICE);
+        assertNotNull(declared, "docker-compose.yml has no " + REPLICA_SERVICE + " service");
+        Map<String, Object> replica = map(declared);
+
+        assertNull(pipeline.get("profiles"), "the pipeline service has a profile: docker compose up would not start it");
+        assertEquals(List.of(REPLICA_PROFILE), replica.get("profiles"),
+                REPLICA_SERVICE + " must start only with docker compose --profile " + REPLICA_PROFILE);
+        // the same image, settings, token, mounts and shutdown: only the host port and the profile differ
+        for (String setting : List.of("build", "image", "env_file", "environment", "volumes", "depends_on", "restart",
+                "stop_grace_period")) {
+            assertEquals(pipeline.get(setting), replica.get(setting),
+                    REPLICA_SERVICE + "'s " + setting + " differs from the pipeline service's");
+        }
+
+        int managementPort = Integer.parseInt(config().getProperty("pipeline.management.port").trim());
+        Set<String> pipelineHostPorts = new TreeSet<>();
+        publishedPorts(pipeline).forEach(port -> pipelineHostPorts.add(port.hostPort()));
+        List<Port> management = publishedPorts(replica).stream()
+                .filter(port -> port.containerPort().equals(String.valueOf(managementPort))).toList();
+        assertEquals(1, management.size(), REPLICA_SERVICE + " must publish its management port " + managementPort
+                + " (pipeline.management.port) once; it publishes " + publishedPorts(replica));
+        Port published = management.get(0);
+        assertEquals("127.0.0.1", published.hostIp(), REPLICA_SERVICE + "'s management port must stay on the host's loopback");
+        assertFalse(pipelineHostPorts.contains(published.hostPort()),
+                REPLICA_SERVICE + " publishes host port " + published.hostPort() + ", which the pipeline service already takes");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // (e) the token
 
     @Test
     void no_container_file_holds_an_api_token_value() throws IOException {
@@ -357,6 +394,31 @@ class ContainerFilesTest {
             mounts.put(stripTrailingSlash(mount.target()), mount);
         }
         return mounts;
+    }
+
+    private record Port(String hostIp, String hostPort, String containerPort) {
+    }
+
+    /** The service's published ports, in either the short ("ip:host:container/tcp") or the long syntax. */
+    private static List<Port> publishedPorts(Map<String, Object> service) {
+        List<Port> ports = new ArrayList<>();
+        Object declared = service.get("ports");
+        if (!(declared instanceof List<?> entries)) {
+            return ports;
+        }
+        for (Object entry : entries) {
+            if (entry instanceof Map<?, ?> longSyntax) {
+                ports.add(new Port(String.valueOf(longSyntax.get("host_ip")), String.valueOf(longSyntax.get("published")),
+                        String.valueOf(longSyntax.get("target"))));
+                continue;
+            }
+            String[] parts = String.valueOf(entry).replaceFirst("/(tcp|udp)$", "").split(":");
+            String container = parts[parts.length - 1];
+            String host = parts.length >= 2 ? parts[parts.length - 2] : null;
+            String ip = parts.length >= 3 ? String.join(":", List.of(parts).subList(0, parts.length - 2)) : null;
+            ports.add(new Port(String.valueOf(ip), String.valueOf(host), container));
+        }
+        return ports;
     }
 
     @SuppressWarnings("unchecked")
