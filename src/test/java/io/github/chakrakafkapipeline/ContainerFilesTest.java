@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -29,24 +30,27 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * Keeps the container files (Dockerfile, docker-compose.yml, .env.example, .dockerignore) in step with the
  * application: every variable they set overrides a real key of config/application.properties, the mounts land where
- * the application reads its routes and configuration, and no file carries the API token. Nothing is built or run:
- * the files are read as text and YAML, and the configuration's keys are read afresh from the file on every run.
+ * the application reads its routes and configuration, compose's second replica runs as the pipeline does, and no file
+ * carries the API token. Nothing is built or run: the files are read as text and YAML, and the configuration's keys
+ * are read afresh from the file on every run. {@link DeployFilesTest} checks deploy/kubernetes with the same helpers.
  */
 class ContainerFilesTest {
 
-    private static final Path ROOT = Path.of("").toAbsolutePath();
+    static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
     private static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
     private static final Path ENV_EXAMPLE = ROOT.resolve(".env.example");
     private static final Path DOCKERIGNORE = ROOT.resolve(".dockerignore");
-    private static final String TOKEN_VARIABLE = "CHAKRA_API_TOKEN";
+    static final String TOKEN_VARIABLE = "CHAKRA_API_TOKEN";
+    private static final String REPLICA_SERVICE = "pipeline-replica";
+    private static final String REPLICA_PROFILE = "replicas";
 
     /** Read by the JVM or the operating system, not by the pipeline, so they need no configuration key. */
     private static final Set<String> NOT_PIPELINE_SETTINGS = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "TZ", "LANG", "LC_ALL");
 
     private static final Pattern ENV_EXAMPLE_LINE = Pattern.compile("^\\s*#?\\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$");
     private static final Pattern INTERPOLATION = Pattern.compile("^\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-)?(.*)}$");
-    private static final Pattern TOKEN_ASSIGNMENT = Pattern.compile(TOKEN_VARIABLE + "[\"']?\\s*[:=]\\s*(.*)$");
+    static final Pattern TOKEN_ASSIGNMENT = Pattern.compile(TOKEN_VARIABLE + "[\"']?\\s*[:=]\\s*(.*)$");
     private static final Pattern TOKEN_PASS_THROUGH = Pattern.compile("^\\$\\{?" + TOKEN_VARIABLE + "}?$");
 
     // ---------------------------------------------------------------------------------------------------------
@@ -171,7 +175,40 @@ class ContainerFilesTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // (d) the token
+    // (d) the second replica
+
+    @Test
+    void compose_second_replica_starts_only_with_its_profile_and_runs_as_the_pipeline_does() throws IOException {
+        Map<String, Object> pipeline = pipelineService();
+        Object declared = map(compose().get("services")).get(REPLICA_SERVICE);
+        assertNotNull(declared, "docker-compose.yml has no " + REPLICA_SERVICE + " service");
+        Map<String, Object> replica = map(declared);
+
+        assertNull(pipeline.get("profiles"), "the pipeline service has a profile: docker compose up would not start it");
+        assertEquals(List.of(REPLICA_PROFILE), replica.get("profiles"),
+                REPLICA_SERVICE + " must start only with docker compose --profile " + REPLICA_PROFILE);
+        // the same image, settings, token, mounts and shutdown: only the host port and the profile differ
+        for (String setting : List.of("build", "image", "env_file", "environment", "volumes", "depends_on", "restart",
+                "stop_grace_period")) {
+            assertEquals(pipeline.get(setting), replica.get(setting),
+                    REPLICA_SERVICE + "'s " + setting + " differs from the pipeline service's");
+        }
+
+        int managementPort = Integer.parseInt(config().getProperty("pipeline.management.port").trim());
+        Set<String> pipelineHostPorts = new TreeSet<>();
+        publishedPorts(pipeline).forEach(port -> pipelineHostPorts.add(port.hostPort()));
+        List<Port> management = publishedPorts(replica).stream()
+                .filter(port -> port.containerPort().equals(String.valueOf(managementPort))).toList();
+        assertEquals(1, management.size(), REPLICA_SERVICE + " must publish its management port " + managementPort
+                + " (pipeline.management.port) once; it publishes " + publishedPorts(replica));
+        Port published = management.get(0);
+        assertEquals("127.0.0.1", published.hostIp(), REPLICA_SERVICE + "'s management port must stay on the host's loopback");
+        assertFalse(pipelineHostPorts.contains(published.hostPort()),
+                REPLICA_SERVICE + " publishes host port " + published.hostPort() + ", which the pipeline service already takes");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // (e) the token
 
     @Test
     void no_container_file_holds_an_api_token_value() throws IOException {
@@ -220,7 +257,7 @@ class ContainerFilesTest {
     // ---------------------------------------------------------------------------------------------------------
     // configuration
 
-    private static Properties config() throws IOException {
+    static Properties config() throws IOException {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(ROOT.resolve(configLocation()))) {
             properties.load(reader);
@@ -230,17 +267,17 @@ class ContainerFilesTest {
     }
 
     /** The file the application loads: PipelineApplication's default placeholder location, relative to its working directory. */
-    private static Path configLocation() {
+    static Path configLocation() {
         String location = PipelineApplication.newMain().getDefaultPropertyPlaceholderLocation();
         return Path.of(location.replaceFirst("^(file|classpath):", ""));
     }
 
-    private static Path configFolder() {
+    static Path configFolder() {
         return configLocation().getParent();
     }
 
     /** The folder that camel.main.routes-include-pattern reads, relative to the working directory. */
-    private static Path routesFolder() throws IOException {
+    static Path routesFolder() throws IOException {
         String pattern = config().getProperty("camel.main.routes-include-pattern", "").split(",")[0].trim();
         assertTrue(pattern.startsWith("file:"), "the routes are expected on the file system, not " + pattern);
         List<String> folder = new ArrayList<>();
@@ -268,7 +305,7 @@ class ContainerFilesTest {
         return keys;
     }
 
-    private static void assertAllOverrideConfigKeys(Set<String> variables, String where) throws IOException {
+    static void assertAllOverrideConfigKeys(Set<String> variables, String where) throws IOException {
         Map<String, String> keys = configKeysByVariable(config());
         Set<String> unknown = new TreeSet<>();
         for (String variable : variables) {
@@ -295,7 +332,7 @@ class ContainerFilesTest {
         return variables;
     }
 
-    private static boolean isEmptyOrPassThrough(String value) {
+    static boolean isEmptyOrPassThrough(String value) {
         String v = value.trim();
         if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
             v = v.substring(1, v.length() - 1).trim();
@@ -306,19 +343,19 @@ class ContainerFilesTest {
     // ---------------------------------------------------------------------------------------------------------
     // docker-compose.yml
 
-    private static Map<String, Object> compose() throws IOException {
+    static Map<String, Object> compose() throws IOException {
         Object document = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(COMPOSE_FILE));
         return map(document);
     }
 
-    private static Map<String, Object> pipelineService() throws IOException {
+    static Map<String, Object> pipelineService() throws IOException {
         Object pipeline = map(compose().get("services")).get("pipeline");
         assertNotNull(pipeline, "docker-compose.yml has no pipeline service");
         return map(pipeline);
     }
 
     /** A service's environment, in either the mapping or the list form; a variable without a value maps to null. */
-    private static Map<String, String> environment(Map<String, Object> service) {
+    static Map<String, String> environment(Map<String, Object> service) {
         Map<String, String> environment = new LinkedHashMap<>();
         Object declared = service.get("environment");
         if (declared instanceof Map<?, ?> entries) {
@@ -359,8 +396,33 @@ class ContainerFilesTest {
         return mounts;
     }
 
+    private record Port(String hostIp, String hostPort, String containerPort) {
+    }
+
+    /** The service's published ports, in either the short ("ip:host:container/tcp") or the long syntax. */
+    private static List<Port> publishedPorts(Map<String, Object> service) {
+        List<Port> ports = new ArrayList<>();
+        Object declared = service.get("ports");
+        if (!(declared instanceof List<?> entries)) {
+            return ports;
+        }
+        for (Object entry : entries) {
+            if (entry instanceof Map<?, ?> longSyntax) {
+                ports.add(new Port(String.valueOf(longSyntax.get("host_ip")), String.valueOf(longSyntax.get("published")),
+                        String.valueOf(longSyntax.get("target"))));
+                continue;
+            }
+            String[] parts = String.valueOf(entry).replaceFirst("/(tcp|udp)$", "").split(":");
+            String container = parts[parts.length - 1];
+            String host = parts.length >= 2 ? parts[parts.length - 2] : null;
+            String ip = parts.length >= 3 ? String.join(":", List.of(parts).subList(0, parts.length - 2)) : null;
+            ports.add(new Port(String.valueOf(ip), String.valueOf(host), container));
+        }
+        return ports;
+    }
+
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value) {
         assertTrue(value instanceof Map, "expected a YAML mapping, found " + value);
         return (Map<String, Object>) value;
     }
@@ -388,7 +450,7 @@ class ContainerFilesTest {
     // ---------------------------------------------------------------------------------------------------------
     // Dockerfile
 
-    private record Instruction(String keyword, String args) {
+    record Instruction(String keyword, String args) {
 
         /** ENV's variables: both "ENV A=1 B=2" and the legacy "ENV A 1". */
         Map<String, String> envPairs() {
@@ -434,7 +496,7 @@ class ContainerFilesTest {
     private record Copy(String from, List<String> sources, String destination) {
     }
 
-    private record Stage(String name, List<Instruction> instructions) {
+    record Stage(String name, List<Instruction> instructions) {
 
         List<Instruction> all(String keyword) {
             return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
@@ -520,7 +582,7 @@ class ContainerFilesTest {
     }
 
     /** The last stage: the image that runs. */
-    private static Stage runtimeStage() throws IOException {
+    static Stage runtimeStage() throws IOException {
         List<Stage> stages = dockerfileStages();
         return stages.get(stages.size() - 1);
     }
@@ -577,7 +639,7 @@ class ContainerFilesTest {
     }
 
     /** {@code path} resolved against the directory {@code base}, as Docker resolves WORKDIR and COPY destinations. */
-    private static String join(String base, String path) {
+    static String join(String base, String path) {
         Path resolved = Path.of(base).resolve(path).normalize();
         return stripTrailingSlash(resolved.toString());
     }
