@@ -16,11 +16,13 @@ import io.github.chakrakafkapipeline.ops.ReadinessCheck;
 import io.github.chakrakafkapipeline.ops.RouteReloads;
 import io.github.chakrakafkapipeline.publish.DedupClaim;
 import io.github.chakrakafkapipeline.publish.Publishing;
+import io.github.chakrakafkapipeline.publish.RecordLimit;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 
@@ -101,10 +103,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         return new Publishing(dedupState, metrics);
     }
 
+    /** Kafka's limit on one record is the producer's, camel.component.kafka.max-request-size, however it is set. */
     @BindToRegistry(DEDUP_CLAIM)
-    public DedupClaim dedupClaim(@BeanInject(DEDUP_STATE) DedupState dedupState,
+    public DedupClaim dedupClaim(CamelContext context, @BeanInject(DEDUP_STATE) DedupState dedupState,
             @PropertyInject("pipeline.topic.dead-letter") String deadLetterTopic) {
-        return new DedupClaim(dedupState, deadLetterTopic);
+        return new DedupClaim(dedupState, deadLetterTopic, new RecordLimit(() ->
+                context.getComponent("kafka", KafkaComponent.class).getConfiguration().getMaxRequestSize()));
     }
 
     /** The threads that call ChakraHQ: one target each, so a slow or failing target holds up no other. */

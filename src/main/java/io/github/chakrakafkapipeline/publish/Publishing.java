@@ -25,6 +25,8 @@ public class Publishing {
     public static final String EXTERNAL_ID = "chakra.externalId";
     public static final String DIRECTION = "chakra.direction";
     public static final String DEAD_LETTER_REASON = "chakra.deadLetterReason";
+    /** On a dead letter whose value was cut to fit in one Kafka record: the message's whole size, in bytes. */
+    public static final String DEAD_LETTER_CUT = "chakra.deadLetterCut";
     public static final String SOURCE_ENDPOINT = "chakra.sourceEndpoint";
     public static final String POLLED_TARGET = "chakra.polledTarget";
 
