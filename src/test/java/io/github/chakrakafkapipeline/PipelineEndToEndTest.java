@@ -216,6 +216,26 @@ class PipelineEndToEndTest {
         assertTrue(large.startsWith(deadLetter.value()), "the value is the start of the message");
     }
 
+    @Test
+    void a_send_kafka_refuses_stops_the_response_there_so_that_no_later_message_overtakes_it() throws Exception {
+        String before = MessageJson.message("wamid.BEFORE").chat(CHAT_A).timestamp(1_000L).build();
+        String refused = MessageJson.message("wamid.REFUSED").chat(CHAT_A).timestamp(2_000L)
+                .text("x".repeat(4096)).build();
+        String after = MessageJson.message("wamid.AFTER").chat(CHAT_A).timestamp(3_000L).build();
+        chakra.answerChat(CHAT_A, response(List.of(after, refused, before)));
+        Map<String, String> settings = settings(CHAT_A, "");
+        // the producer itself refuses records over 4 KB, at once, while the pipeline's own check allows 1 MB: a send
+        // that fails as it is handed to the producer
+        settings.put("camel.component.kafka.additional-properties[max.request.size]", "4096");
+
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(3, settings);
+        }
+
+        assertEquals(List.of("wamid.BEFORE"), readAll(kafka.bootstrapServers(), OUTBOUND).stream()
+                .map(r -> header(r, "chakra.externalId")).toList(), "nothing after the refused message, on any poll");
+    }
+
     private Map<String, String> settings(String chatIds, String phoneNumbers) {
         return chakra.pipelineSettings(kafka.bootstrapServers(), chatIds, phoneNumbers);
     }

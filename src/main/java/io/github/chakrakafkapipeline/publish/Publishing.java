@@ -66,7 +66,10 @@ public class Publishing {
         return split;
     }
 
-    /** The batch's records, for one camel-kafka send. */
+    /**
+     * The batch's records, for one camel-kafka send; {@code exchange} must be the one that sends them (a bean step, not
+     * a method expression, which passes a copy), for handing them out to stop at its first failed send.
+     */
     public Iterator<Message> records(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
         return poll.getBatch().records(exchange);
     }
