@@ -11,6 +11,7 @@ import io.github.chakrakafkapipeline.chakra.ResponseParser;
 import io.github.chakrakafkapipeline.chakra.RetryNotifier;
 import io.github.chakrakafkapipeline.chakra.RetryPolicy;
 import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.ops.ManagementPort;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.ops.ReadinessCheck;
 import io.github.chakrakafkapipeline.ops.RouteReloads;
@@ -25,6 +26,7 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
+import org.apache.camel.spi.PropertiesComponent;
 
 /** The beans the routes, the health checks and the metrics refer to by name; the routes use these names. */
 public class PipelineConfiguration implements CamelConfiguration {
@@ -135,6 +137,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // before Camel starts: its management server, failing to bind, would log a stack trace and start without it
+        checkManagementPort(context);
         // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
         context.addService(context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class));
         context.getManagementStrategy().addEventNotifier(
@@ -147,6 +151,20 @@ public class PipelineConfiguration implements CamelConfiguration {
                 registerGauges(started);
             }
         });
+    }
+
+    private static void checkManagementPort(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        if (!Boolean.parseBoolean(properties.resolveProperty("camel.management.enabled").orElse("false"))) {
+            return;
+        }
+        String port = properties.resolveProperty("camel.management.port").orElse("").trim();
+        try {
+            ManagementPort.checkFree(properties.resolveProperty("camel.management.host").orElse("0.0.0.0"),
+                    Integer.parseInt(port));
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException("pipeline.management.port", "'" + port + "' is not a port number");
+        }
     }
 
     private static void registerGauges(CamelContext context) {
