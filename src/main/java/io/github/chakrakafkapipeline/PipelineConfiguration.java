@@ -14,19 +14,23 @@ import io.github.chakrakafkapipeline.chakra.RetryPolicy;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseService;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
+import io.github.chakrakafkapipeline.ops.ManagementPort;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.ops.ReadinessCheck;
 import io.github.chakrakafkapipeline.ops.RouteReloads;
 import io.github.chakrakafkapipeline.publish.DedupClaim;
 import io.github.chakrakafkapipeline.publish.Publishing;
+import io.github.chakrakafkapipeline.publish.RecordLimit;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
+import org.apache.camel.spi.PropertiesComponent;
 
 /** The beans the routes, the health checks and the metrics refer to by name; the routes use these names. */
 public class PipelineConfiguration implements CamelConfiguration {
@@ -107,10 +111,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         return new Publishing(dedupState, metrics);
     }
 
+    /** Kafka's limit on one record is the producer's, camel.component.kafka.max-request-size, however it is set. */
     @BindToRegistry(DEDUP_CLAIM)
-    public DedupClaim dedupClaim(@BeanInject(DEDUP_STATE) DedupState dedupState,
+    public DedupClaim dedupClaim(CamelContext context, @BeanInject(DEDUP_STATE) DedupState dedupState,
             @PropertyInject("pipeline.topic.dead-letter") String deadLetterTopic) {
-        return new DedupClaim(dedupState, deadLetterTopic);
+        return new DedupClaim(dedupState, deadLetterTopic, new RecordLimit(() ->
+                context.getComponent("kafka", KafkaComponent.class).getConfiguration().getMaxRequestSize()));
     }
 
     /** The threads that call ChakraHQ: one target each, so a slow or failing target holds up no other. */
@@ -137,6 +143,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // before Camel starts: its management server, failing to bind, would log a stack trace and start without it
+        checkManagementPort(context);
         // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
         context.addService(context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class));
         if (Boolean.parseBoolean(property(context, "pipeline.lease.enabled"))) {
@@ -161,6 +169,20 @@ public class PipelineConfiguration implements CamelConfiguration {
                 registerGauges(started);
             }
         });
+    }
+
+    private static void checkManagementPort(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        if (!Boolean.parseBoolean(properties.resolveProperty("camel.management.enabled").orElse("false"))) {
+            return;
+        }
+        String port = properties.resolveProperty("camel.management.port").orElse("").trim();
+        try {
+            ManagementPort.checkFree(properties.resolveProperty("camel.management.host").orElse("0.0.0.0"),
+                    Integer.parseInt(port));
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException("pipeline.management.port", "'" + port + "' is not a port number");
+        }
     }
 
     private static void registerGauges(CamelContext context) {

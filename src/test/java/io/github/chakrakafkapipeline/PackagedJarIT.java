@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -39,11 +41,7 @@ class PackagedJarIT {
             chakra.answerChat(CHAT, fixture("chat-messages-response.json"));
             chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
 
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", "target/chakra-kafka-pipeline.jar")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder = jar(log);
             builder.environment().putAll(Map.of(
                     "CHAKRA_API_BASE_URL", chakra.baseUrl(),
                     "CHAKRA_API_TOKEN", TOKEN,
@@ -71,6 +69,49 @@ class PackagedJarIT {
         assertFalse(output.contains(TOKEN), "the token appears in no log line");
         assertFalse(output.contains("Exception"), "a clean run logs no exception:\n" + output);
         new File(log.toString()).delete();
+    }
+
+    @Test
+    void a_management_port_in_use_stops_start_up_with_one_line_and_exit_code_2() throws Exception {
+        Path log = Files.createTempFile("pipeline-jar", ".log");
+        // another replica on this host, holding the management port on every interface
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN);
+                ServerSocket replica = new ServerSocket(0)) {
+            int port = replica.getLocalPort();
+            ProcessBuilder builder = jar(log);
+            builder.environment().putAll(Map.of(
+                    "CHAKRA_API_BASE_URL", chakra.baseUrl(),
+                    "CHAKRA_API_TOKEN", TOKEN,
+                    "CHAKRA_CHAT_IDS", CHAT,
+                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "PIPELINE_TOPIC_OUTBOUND", TOPICS.outbound(),
+                    "PIPELINE_TOPIC_INBOUND", TOPICS.inbound(),
+                    "PIPELINE_MANAGEMENT_PORT", String.valueOf(port)));
+            Process pipeline = builder.start();
+            boolean exited = pipeline.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                pipeline.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            String output = Files.readString(log);
+            assertTrue(exited, "the pipeline should stop at start-up, not run without its health endpoint:\n" + output);
+            assertEquals(2, pipeline.exitValue(), output);
+            List<String> errors = output.lines().filter(line -> line.contains("ERROR")).toList();
+            assertEquals(List.of("Start-up failed: the management port " + port + " (PIPELINE_MANAGEMENT_PORT) is in use on"
+                    + " 0.0.0.0; give each replica its own"),
+                    errors.stream().map(line -> line.substring(line.indexOf("Start-up failed"))).toList(), output);
+            assertFalse(output.contains("Exception"), "one line, no stack trace:\n" + output);
+            assertEquals(List.of(), readAll(kafka.bootstrapServers(), TOPICS.outbound()), "nothing was published");
+        }
+        new File(log.toString()).delete();
+    }
+
+    /** The jar as users start it, from the repository root, its output to the log file. */
+    private static ProcessBuilder jar(Path log) {
+        return new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "target/chakra-kafka-pipeline.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
     }
 
     /** True while the process runs; fails the test at once, with its output, when it has exited. */

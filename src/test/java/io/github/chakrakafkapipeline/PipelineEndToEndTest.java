@@ -18,12 +18,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -201,6 +203,58 @@ class PipelineEndToEndTest {
         try (var files = Files.list(locks)) {
             assertTrue(files.findAny().isPresent(), "the file cluster service took its lock in " + locks);
         }
+    }
+
+    @Test
+    void a_message_too_large_for_kafka_is_dead_lettered_cut_to_fit_once_and_the_rest_is_published() throws Exception {
+        int maxRequestSize = 1_048_576; // Kafka's default, as config/application.properties ships it
+        String before = MessageJson.message("wamid.BEFORE").chat(CHAT_A).timestamp(1_000L).build();
+        String large = MessageJson.message("wamid.LARGE").chat(CHAT_A).timestamp(2_000L)
+                .text("x".repeat(2 * 1024 * 1024)).build(); // the text twice: as text and in the body
+        String after = MessageJson.message("wamid.AFTER").chat(CHAT_A).timestamp(3_000L).build();
+        chakra.answerChat(CHAT_A, response(List.of(after, large, before))); // newest first, as the API lists
+        int largeBytes = large.getBytes(StandardCharsets.UTF_8).length;
+
+        Map<String, String> settings = settings(CHAT_A, "");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(3, settings);
+        }
+
+        List<ConsumerRecord<String, String>> outbound = readAll(kafka.bootstrapServers(), OUTBOUND);
+        assertEquals(List.of("wamid.BEFORE", "wamid.AFTER"),
+                outbound.stream().map(r -> header(r, "chakra.externalId")).toList(), "the rest of the response");
+        List<ConsumerRecord<String, String>> deadLetters = readAll(kafka.bootstrapServers(), DEAD_LETTER);
+        assertEquals(1, deadLetters.size(), "reported once, not once per poll");
+        ConsumerRecord<String, String> deadLetter = deadLetters.get(0);
+        assertEquals("message is " + String.format(Locale.ENGLISH, "%,d", largeBytes) + " bytes, more than Kafka takes"
+                + " in one record (max.request.size 1,048,576: KAFKA_MAX_REQUEST_SIZE)",
+                header(deadLetter, "chakra.deadLetterReason"));
+        assertEquals(String.valueOf(largeBytes), header(deadLetter, "chakra.deadLetterCut"));
+        assertEquals("wamid.LARGE", header(deadLetter, "chakra.externalId"));
+        assertEquals(CHAT_A, deadLetter.key());
+        int valueBytes = deadLetter.value().getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(valueBytes <= maxRequestSize && valueBytes > maxRequestSize - 2048, "cut to fit: " + valueBytes);
+        assertTrue(large.startsWith(deadLetter.value()), "the value is the start of the message");
+    }
+
+    @Test
+    void a_send_kafka_refuses_stops_the_response_there_so_that_no_later_message_overtakes_it() throws Exception {
+        String before = MessageJson.message("wamid.BEFORE").chat(CHAT_A).timestamp(1_000L).build();
+        String refused = MessageJson.message("wamid.REFUSED").chat(CHAT_A).timestamp(2_000L)
+                .text("x".repeat(4096)).build();
+        String after = MessageJson.message("wamid.AFTER").chat(CHAT_A).timestamp(3_000L).build();
+        chakra.answerChat(CHAT_A, response(List.of(after, refused, before)));
+        Map<String, String> settings = settings(CHAT_A, "");
+        // the producer itself refuses records over 4 KB, at once, while the pipeline's own check allows 1 MB: a send
+        // that fails as it is handed to the producer
+        settings.put("camel.component.kafka.additional-properties[max.request.size]", "4096");
+
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            awaitPolls(3, settings);
+        }
+
+        assertEquals(List.of("wamid.BEFORE"), readAll(kafka.bootstrapServers(), OUTBOUND).stream()
+                .map(r -> header(r, "chakra.externalId")).toList(), "nothing after the refused message, on any poll");
     }
 
     private Map<String, String> settings(String chatIds, String phoneNumbers) {

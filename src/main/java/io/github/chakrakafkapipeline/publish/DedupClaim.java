@@ -23,15 +23,21 @@ import org.apache.camel.component.kafka.KafkaConstants;
  * It works as Camel's idempotent consumer does in eager mode, with one difference that is why it is not that EIP: the
  * claim is confirmed only once Kafka acknowledged the batch (Publishing.settle), not when the message's own exchange
  * ends, which is before the batch is sent.
+ * <p>
+ * It also checks that the record fits in Kafka (max.request.size), because only here is the record complete: its
+ * topic, key and every header the route set. A record that does not fit would fail the send of its whole response,
+ * poll after poll; it becomes a dead letter instead, its value cut to fit, the cut said in a header.
  */
 public class DedupClaim implements Processor {
 
     private final DedupState dedupState;
     private final String deadLetterTopic;
+    private final RecordLimit recordLimit;
 
-    public DedupClaim(DedupState dedupState, String deadLetterTopic) {
+    public DedupClaim(DedupState dedupState, String deadLetterTopic, RecordLimit recordLimit) {
         this.dedupState = dedupState;
         this.deadLetterTopic = deadLetterTopic;
+        this.recordLimit = recordLimit;
     }
 
     @Override
@@ -48,6 +54,17 @@ public class DedupClaim implements Processor {
             message.setHeader(KafkaConstants.OVERRIDE_TOPIC, deadLetterTopic);
             topic = deadLetterTopic;
         }
+        String key = message.getHeader(KafkaConstants.KEY, String.class);
+        boolean tooLarge = !recordLimit.fits(key, value, message.getHeaders());
+        if (tooLarge) {
+            long bytes = RecordLimit.utf8Length(value);
+            if (message.getHeader(Publishing.DEAD_LETTER_REASON) == null) {
+                message.setHeader(Publishing.DEAD_LETTER_REASON, recordLimit.reason(bytes));
+            }
+            message.setHeader(Publishing.DEAD_LETTER_CUT, String.valueOf(bytes));
+            message.setHeader(KafkaConstants.OVERRIDE_TOPIC, deadLetterTopic);
+            topic = deadLetterTopic;
+        }
         boolean deadLetter = message.getHeader(Publishing.DEAD_LETTER_REASON) != null;
         String externalId = message.getHeader(Publishing.EXTERNAL_ID, String.class);
         String dedupKey = deadLetter || externalId == null ? "dead-letter:" + sha256(value) : externalId;
@@ -55,8 +72,9 @@ public class DedupClaim implements Processor {
             poll.duplicates(1);
             return;
         }
-        // the message itself becomes the record: nothing changes it once its exchange has passed this last step
-        message.setBody(value);
+        // the message itself becomes the record: nothing changes it once its exchange has passed this last step; a
+        // dead letter too large for Kafka keeps what fits (the dedup key above is of the whole text: reported once)
+        message.setBody(tooLarge ? recordLimit.cut(key, value, message.getHeaders()) : value);
         poll.getBatch().add(new PublishBatch.Entry(message, dedupKey, topic, deadLetter, timestamp));
     }
 

@@ -25,6 +25,8 @@ public class Publishing {
     public static final String EXTERNAL_ID = "chakra.externalId";
     public static final String DIRECTION = "chakra.direction";
     public static final String DEAD_LETTER_REASON = "chakra.deadLetterReason";
+    /** On a dead letter whose value was cut to fit in one Kafka record: the message's whole size, in bytes. */
+    public static final String DEAD_LETTER_CUT = "chakra.deadLetterCut";
     public static final String SOURCE_ENDPOINT = "chakra.sourceEndpoint";
     public static final String POLLED_TARGET = "chakra.polledTarget";
 
@@ -64,7 +66,10 @@ public class Publishing {
         return split;
     }
 
-    /** The batch's records, for one camel-kafka send. */
+    /**
+     * The batch's records, for one camel-kafka send; {@code exchange} must be the one that sends them (a bean step, not
+     * a method expression, which passes a copy), for handing them out to stop at its first failed send.
+     */
     public Iterator<Message> records(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
         return poll.getBatch().records(exchange);
     }

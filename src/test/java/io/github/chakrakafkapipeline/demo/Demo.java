@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.chakrakafkapipeline.PipelineApplication;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,6 +57,9 @@ public final class Demo {
         main.addOverrideProperty("chakra.phone.numbers", String.join(",", phones));
         main.addOverrideProperty("pipeline.poll.cron", "0/5 * * * * ?");
         main.addOverrideProperty("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // a free management port: a pipeline already running on this host keeps its own, and the demo still starts
+        int managementPort = RunningPipeline.freePort();
+        main.addOverrideProperty("pipeline.management.port", String.valueOf(managementPort));
 
         TopicPrinter printer = new TopicPrinter(kafka.bootstrapServers());
         CountDownLatch pipelineStopped = new CountDownLatch(1);
@@ -77,7 +81,7 @@ public final class Demo {
             kafkaCleanups.forEach(Runnable::run);
         }, "demo-shutdown"));
 
-        printBanner(kafka.bootstrapServers(), sandbox.baseUrl(), chatIds, phones);
+        printBanner(kafka.bootstrapServers(), sandbox.baseUrl(), managementPort, chatIds, phones);
         printer.start();
         int status = 0;
         try {
@@ -92,7 +96,8 @@ public final class Demo {
         System.exit(status);
     }
 
-    private static void printBanner(String bootstrap, String sandboxUrl, List<String> chatIds, List<String> phones) {
+    private static void printBanner(String bootstrap, String sandboxUrl, int managementPort, List<String> chatIds,
+            List<String> phones) {
         System.out.println("""
 
                 === chakra-kafka-pipeline offline demo ===
@@ -101,9 +106,10 @@ public final class Demo {
                 Polled every 5 s:          chats %s by chat id; phones %s by phone number
                 Read the topics by hand:   kcat -b %s -t %s -C -f '%%k %%h %%s\\n'
                                            (also %s, %s; Debian package kcat)
+                Health and metrics:        http://localhost:%d/observe/health?exposureLevel=full, /observe/metrics
                 Published records follow below. Ctrl+C stops the demo.
                 """.formatted(bootstrap, sandboxUrl, TOKEN, chatIds.subList(0, 2), phones, bootstrap, Topics.INBOUND,
-                        Topics.OUTBOUND, Topics.DEAD_LETTER));
+                        Topics.OUTBOUND, Topics.DEAD_LETTER, managementPort));
     }
 
     /** Reads the pipeline's topics from the beginning in a daemon thread and prints one line per record. */

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.chakrakafkapipeline.TargetPoll;
@@ -35,6 +38,9 @@ import org.junit.jupiter.api.Test;
  */
 class MessageRouteTest {
 
+    /** Kafka's limit on one record (max.request.size), small here so that a test message can exceed it. */
+    private static final int MAX_REQUEST_SIZE = 4096;
+
     private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1));
     private final Publishing publishing = new Publishing(dedupState, new PipelineMetrics(() -> null));
     private CamelContext context;
@@ -44,7 +50,8 @@ class MessageRouteTest {
     void start() throws Exception {
         context = new DefaultCamelContext();
         context.getPropertiesComponent().setLocation("file:config/application.properties");
-        context.getRegistry().bind("dedupClaim", new DedupClaim(dedupState, Topics.DEAD_LETTER));
+        context.getRegistry().bind("dedupClaim", new DedupClaim(dedupState, Topics.DEAD_LETTER,
+                new RecordLimit(() -> MAX_REQUEST_SIZE)));
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(context, "file:routes/message-route.camel.yaml"));
         context.start();
@@ -91,6 +98,50 @@ class MessageRouteTest {
                 .dedupKey());
         assertEquals(Topics.OUTBOUND, route("{\"externalId\":\"x\",\"direction\":\"OUTBOUND\"}").topic(),
                 "a corrected message with this externalId can still be published");
+    }
+
+    @Test
+    void a_message_too_large_for_kafka_is_a_dead_letter_cut_to_fit_and_reported_once() {
+        // 'é' takes two bytes in UTF-8 and the emoji four: a cut must not split them
+        String raw = "{\"externalId\":\"wamid.big\",\"direction\":\"INBOUND\",\"chat\":\"c1\",\"text\":\""
+                + "é\uD83D\uDE00".repeat(1000) + "\"}";
+        long bytes = raw.getBytes(StandardCharsets.UTF_8).length;
+        PublishBatch.Entry entry = route(raw);
+
+        assertEquals(Topics.DEAD_LETTER, entry.topic());
+        assertTrue(entry.deadLetter());
+        assertEquals("message is " + String.format(Locale.ENGLISH, "%,d", bytes) + " bytes, more than Kafka takes in"
+                + " one record (max.request.size 4,096: KAFKA_MAX_REQUEST_SIZE)",
+                entry.record().getHeader(Publishing.DEAD_LETTER_REASON));
+        assertEquals(String.valueOf(bytes), entry.record().getHeader(Publishing.DEAD_LETTER_CUT));
+        String value = entry.record().getBody(String.class);
+        assertTrue(raw.startsWith(value), "the value is the start of the message");
+        assertFalse(Character.isHighSurrogate(value.charAt(value.length() - 1)), "no half character at the cut");
+        int valueBytes = value.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(valueBytes < MAX_REQUEST_SIZE && valueBytes > MAX_REQUEST_SIZE - 1024, valueBytes + " bytes");
+        assertEquals("wamid.big", entry.record().getHeader(Publishing.EXTERNAL_ID), "the headers are kept");
+        assertNotEquals("wamid.big", entry.dedupKey(), "deduplicated as a dead letter, by its content");
+
+        assertNull(routeOne(raw), "the same message is reported once");
+    }
+
+    @Test
+    void a_dead_letter_too_large_for_kafka_keeps_its_reason_and_is_cut() {
+        String raw = "{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"text\":\"" + "x".repeat(5000) + "\"}";
+        PublishBatch.Entry entry = route(raw);
+        assertEquals("message direction 'SIDEWAYS' is neither INBOUND nor OUTBOUND",
+                entry.record().getHeader(Publishing.DEAD_LETTER_REASON));
+        assertEquals(String.valueOf(raw.length()), entry.record().getHeader(Publishing.DEAD_LETTER_CUT));
+        assertTrue(entry.record().getBody(String.class).length() < MAX_REQUEST_SIZE);
+    }
+
+    @Test
+    void a_message_that_fits_is_not_cut() {
+        String raw = "{\"externalId\":\"wamid.fits\",\"direction\":\"INBOUND\",\"text\":\"" + "x".repeat(3000) + "\"}";
+        PublishBatch.Entry entry = route(raw);
+        assertEquals(Topics.INBOUND, entry.topic());
+        assertEquals(raw, entry.record().getBody());
+        assertNull(entry.record().getHeader(Publishing.DEAD_LETTER_CUT));
     }
 
     @Test
