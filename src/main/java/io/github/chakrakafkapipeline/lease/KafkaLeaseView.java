@@ -85,12 +85,16 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
         polling.start();
     }
 
+    /**
+     * Lets the lease go without waiting: the master: consumer stops its poll trigger right after this returns, and
+     * leaving the group takes a round trip to Kafka, during which a poll could fire into a stopping route. The lease
+     * thread leaves the group meanwhile, so the standby takes over at once.
+     */
     @Override
-    protected void doStop() throws InterruptedException {
+    protected void doStop() {
         running = false;
         if (polling != null) {
             consumer.wakeup();
-            polling.join(sessionTimeout.toMillis());
             polling = null;
         }
     }
