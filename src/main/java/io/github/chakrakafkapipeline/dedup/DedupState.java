@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.github.chakrakafkapipeline.KafkaTopics;
 import io.github.chakrakafkapipeline.StartupCheckFailedException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -155,24 +154,12 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         return published.size();
     }
 
-    private void createTopicIfMissing() throws InterruptedException, TimeoutException {
-        Admin admin = Admin.create(kafkaConfig);
-        try {
-            NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            admin.createTopics(List.of(compacted)).all().get(loadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    private void createTopicIfMissing() throws InterruptedException {
+        NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        if (KafkaTopics.createIfMissing(kafkaConfig, compacted, loadTimeout, "dedup topic",
+                "create the topic with cleanup.policy=compact")) {
             LOG.info("Created compacted topic {} for the dedup state", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new StartupCheckFailedException("Cannot create the dedup topic " + topic + " on Kafka at "
-                        + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage()
-                        + "; check KAFKA_BOOTSTRAP_SERVERS, or create the topic with cleanup.policy=compact", e);
-            }
-        } catch (TimeoutException e) {
-            throw new StartupCheckFailedException("Kafka at " + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + " did not answer within " + loadTimeout.toMillis() + " ms; check KAFKA_BOOTSTRAP_SERVERS", e);
-        } finally {
-            admin.close(Duration.ofSeconds(1)); // do not wait for the calls that timed out
         }
     }
 

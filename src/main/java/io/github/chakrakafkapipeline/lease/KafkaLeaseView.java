@@ -9,13 +9,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.chakrakafkapipeline.StartupCheckFailedException;
+import io.github.chakrakafkapipeline.KafkaTopics;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -154,12 +152,15 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
         return leadershipChanges.get();
     }
 
-    /** Who holds the lease, as Kafka's group coordinator says (the member's client id), or empty when nobody does. */
-    public Optional<String> holder(Duration timeout) {
+    /**
+     * Who holds the lease, as Kafka's group coordinator says (the member's client id), or empty when nobody does;
+     * asked with the caller's client, which the health check has open anyway.
+     */
+    public Optional<String> holder(Admin admin, Duration timeout) {
         if (leader) {
             return Optional.of(local.getId());
         }
-        try (Admin admin = Admin.create(kafkaConfig)) {
+        try {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
                     .get(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return description.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty())
@@ -188,18 +189,9 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
     }
 
     private void createTopicIfMissing() throws InterruptedException {
-        try (Admin admin = Admin.create(kafkaConfig)) {
-            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
+        if (KafkaTopics.createIfMissing(kafkaConfig, new NewTopic(topic, Optional.of(1), Optional.empty()),
+                Duration.ofSeconds(30), "lease topic", "create it with one partition")) {
             LOG.info("Created the lease topic {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new StartupCheckFailedException("Cannot create the lease topic " + topic + ": "
-                        + e.getCause().getMessage() + "; check KAFKA_BOOTSTRAP_SERVERS, or create it with one partition", e);
-            }
-        } catch (TimeoutException e) {
-            throw new StartupCheckFailedException("Kafka did not answer within 30 s when creating the lease topic "
-                    + topic + "; check KAFKA_BOOTSTRAP_SERVERS", e);
         }
     }
 
