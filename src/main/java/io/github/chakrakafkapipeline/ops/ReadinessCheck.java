@@ -48,42 +48,46 @@ public class ReadinessCheck extends AbstractHealthCheck {
         builder.detail("dedup.ids", published.size());
         builder.detail("routes.reloads", reloads.reloads());
         builder.detail("routes.reload.failures", reloads.failures());
-        // a standby is ready: it can take over at any moment
-        lease.get().ifPresent(view -> {
-            builder.detail("lease.role", view.isLeader() ? "leader" : "standby");
-            builder.detail("lease.holder", view.holder(KAFKA_TIMEOUT).orElse("nobody"));
-        });
         if (reloads.lastFailure() != null) {
             builder.detail("routes.reload.last.failure", reloads.lastFailure());
         }
-        if (!published.isStarted()) {
-            builder.down().message("the dedup state is not loaded yet");
-            return;
+        // one Kafka client per check, for both questions asked of Kafka
+        Admin admin = Admin.create(kafkaConfig.get());
+        try {
+            String kafkaProblem = kafkaProblem(admin);
+            // a standby is ready: it can take over at any moment
+            lease.get().ifPresent(view -> {
+                builder.detail("lease.role", view.isLeader() ? "leader" : "standby");
+                builder.detail("lease.holder", kafkaProblem != null ? "unknown while Kafka does not answer"
+                        : view.holder(admin, KAFKA_TIMEOUT).orElse("nobody"));
+            });
+            if (!published.isStarted()) {
+                builder.down().message("the dedup state is not loaded yet");
+                return;
+            }
+            Map<String, Integer> rejected = calls.rejectedOperations();
+            if (!rejected.isEmpty()) {
+                builder.down().message("ChakraHQ rejected the API token (" + rejected
+                        + "): check CHAKRA_API_TOKEN");
+                return;
+            }
+            if (kafkaProblem != null) {
+                builder.down().message(kafkaProblem);
+                return;
+            }
+            builder.up();
+        } finally {
+            admin.close(Duration.ofSeconds(1)); // do not wait for a call that timed out
         }
-        Map<String, Integer> rejected = calls.rejectedOperations();
-        if (!rejected.isEmpty()) {
-            builder.down().message("ChakraHQ rejected the API token (" + rejected
-                    + "): check CHAKRA_API_TOKEN");
-            return;
-        }
-        String kafkaProblem = kafkaProblem();
-        if (kafkaProblem != null) {
-            builder.down().message(kafkaProblem);
-            return;
-        }
-        builder.up();
     }
 
-    private String kafkaProblem() {
-        Admin admin = Admin.create(kafkaConfig.get());
+    private static String kafkaProblem(Admin admin) {
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) KAFKA_TIMEOUT.toMillis()))
                     .nodes().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return null;
         } catch (Exception e) {
             return "Kafka does not answer (" + e.getClass().getSimpleName() + "): check KAFKA_BOOTSTRAP_SERVERS";
-        } finally {
-            admin.close(Duration.ofSeconds(1)); // do not wait for a call that timed out
         }
     }
 }
