@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.PipelineJar;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class PackagedJarIT {
             chakra.answerChat(CHAT, fixture("chat-messages-response.json"));
             chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
 
-            ProcessBuilder builder = jar(log);
+            ProcessBuilder builder = PipelineJar.builder(log);
             builder.environment().putAll(Map.of(
                     "CHAKRA_API_BASE_URL", chakra.baseUrl(),
                     "CHAKRA_API_TOKEN", TOKEN,
@@ -78,7 +79,7 @@ class PackagedJarIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN);
                 ServerSocket replica = new ServerSocket(0)) {
             int port = replica.getLocalPort();
-            ProcessBuilder builder = jar(log);
+            ProcessBuilder builder = PipelineJar.builder(log);
             builder.environment().putAll(Map.of(
                     "CHAKRA_API_BASE_URL", chakra.baseUrl(),
                     "CHAKRA_API_TOKEN", TOKEN,
@@ -106,14 +107,6 @@ class PackagedJarIT {
     }
 
     /** The jar as users start it, from the repository root, its output to the log file. */
-    private static ProcessBuilder jar(Path log) {
-        return new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/chakra-kafka-pipeline.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-    }
-
     /** True while the process runs; fails the test at once, with its output, when it has exited. */
     private static boolean stillRunning(Process process, Path log) throws Exception {
         if (!process.isAlive()) {
