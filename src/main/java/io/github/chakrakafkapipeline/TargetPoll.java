@@ -73,12 +73,12 @@ public final class TargetPoll {
         duplicates += messages;
     }
 
-    public void published() {
-        published++;
+    public void published(int messages) {
+        published += messages;
     }
 
-    public void deadLettered() {
-        deadLettered++;
+    public void deadLettered(int elements) {
+        deadLettered += elements;
     }
 
     public int getReceived() {

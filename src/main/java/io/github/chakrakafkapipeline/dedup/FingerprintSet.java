@@ -25,28 +25,46 @@ public final class FingerprintSet {
     private long[] table = new long[2 * INITIAL_CAPACITY]; // (high, low) pairs; (0, 0) marks a free slot
     private int size;
 
-    public synchronized boolean add(String value) {
-        long[] fingerprint = fingerprint(value);
+    /** A string's 128-bit fingerprint: computed once per id, as hashing costs more than the table look-ups. */
+    public record Fingerprint(long high, long low) {
+
+        /** MD5 as a well-spread 128-bit fingerprint (not for security); never (0, 0), the free-slot mark. */
+        public static Fingerprint of(String value) {
+            ByteBuffer digest = ByteBuffer.wrap(MD5.get().digest(value.getBytes(StandardCharsets.UTF_8)));
+            long high = digest.getLong();
+            long low = digest.getLong();
+            return new Fingerprint(high == 0 && low == 0 ? 1 : high, low);
+        }
+    }
+
+    public boolean add(String value) {
+        return add(Fingerprint.of(value));
+    }
+
+    public synchronized boolean add(Fingerprint fingerprint) {
         if (size + 1 > MAX_LOAD * capacity()) {
             resize();
         }
-        if (insert(table, fingerprint[0], fingerprint[1])) {
+        if (insert(table, fingerprint.high(), fingerprint.low())) {
             size++;
             return true;
         }
         return false;
     }
 
-    public synchronized boolean contains(String value) {
-        long[] fingerprint = fingerprint(value);
+    public boolean contains(String value) {
+        return contains(Fingerprint.of(value));
+    }
+
+    public synchronized boolean contains(Fingerprint fingerprint) {
         int mask = capacity() - 1;
-        for (int slot = slot(fingerprint[1], mask); ; slot = (slot + 1) & mask) {
+        for (int slot = slot(fingerprint.low(), mask); ; slot = (slot + 1) & mask) {
             long high = table[2 * slot];
             long low = table[2 * slot + 1];
             if (high == 0 && low == 0) {
                 return false;
             }
-            if (high == fingerprint[0] && low == fingerprint[1]) {
+            if (high == fingerprint.high() && low == fingerprint.low()) {
                 return true;
             }
         }
@@ -94,13 +112,5 @@ public final class FingerprintSet {
 
     private static int slot(long low, int mask) {
         return (int) (low ^ (low >>> 32)) & mask;
-    }
-
-    /** MD5 as a well-spread 128-bit fingerprint (not for security); never (0, 0), the free-slot mark. */
-    static long[] fingerprint(String value) {
-        ByteBuffer digest = ByteBuffer.wrap(MD5.get().digest(value.getBytes(StandardCharsets.UTF_8)));
-        long high = digest.getLong();
-        long low = digest.getLong();
-        return new long[] {high == 0 && low == 0 ? 1 : high, low};
     }
 }

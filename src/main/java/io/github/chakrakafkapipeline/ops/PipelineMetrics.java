@@ -44,10 +44,11 @@ public class PipelineMetrics {
                 .increment(messages);
     }
 
-    public void published(String operation, String topic, long messageTimestamp) {
+    /** {@code messages} published to {@code topic}, the newest of them with ChakraHQ timestamp {@code newestTimestamp}. */
+    public void published(String operation, String topic, int messages, long newestTimestamp) {
         counter("chakra.pipeline.messages.published", "New messages published to Kafka (acknowledged)",
-                "endpoint", operation, "topic", topic).increment();
-        newestPublishedTimestamp.computeIfAbsent(topic, this::freshnessGauge).accumulateAndGet(messageTimestamp, Math::max);
+                "endpoint", operation, "topic", topic).increment(messages);
+        newestPublishedTimestamp.computeIfAbsent(topic, this::freshnessGauge).accumulateAndGet(newestTimestamp, Math::max);
     }
 
     public void duplicates(String operation, int messages) {

@@ -1,8 +1,10 @@
 package io.github.chakrakafkapipeline.publish;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import io.github.chakrakafkapipeline.TargetPoll;
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
@@ -83,19 +85,30 @@ public class Publishing {
         if (poll == null) {
             return; // failed before a target poll started: nothing was claimed
         }
+        // counted per topic, not per message: a metric look-up costs more than the rest of settling a message
+        Map<String, Integer> published = new HashMap<>();
+        Map<String, Long> newest = new HashMap<>();
+        Map<String, Integer> deadLettered = new HashMap<>();
         for (PublishBatch.Entry entry : poll.getBatch().settle()) {
             if (!entry.acknowledged()) {
                 dedupState.remove(entry.dedupKey());
             } else {
                 dedupState.confirm(entry.dedupKey());
                 if (entry.deadLetter()) {
-                    poll.deadLettered();
-                    metrics.deadLettered(poll.getOperation(), entry.topic());
+                    deadLettered.merge(entry.topic(), 1, Integer::sum);
                 } else {
-                    poll.published();
-                    metrics.published(poll.getOperation(), entry.topic(), entry.timestamp());
+                    published.merge(entry.topic(), 1, Integer::sum);
+                    newest.merge(entry.topic(), entry.timestamp(), Math::max);
                 }
             }
         }
+        published.forEach((topic, messages) -> {
+            poll.published(messages);
+            metrics.published(poll.getOperation(), topic, messages, newest.get(topic));
+        });
+        deadLettered.forEach((topic, elements) -> {
+            poll.deadLettered(elements);
+            metrics.deadLettered(poll.getOperation(), topic, elements);
+        });
     }
 }
