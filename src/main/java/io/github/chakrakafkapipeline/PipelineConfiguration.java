@@ -21,16 +21,19 @@ import io.github.chakrakafkapipeline.ops.RouteReloads;
 import io.github.chakrakafkapipeline.publish.DedupClaim;
 import io.github.chakrakafkapipeline.publish.Publishing;
 import io.github.chakrakafkapipeline.publish.RecordLimit;
+import io.github.chakrakafkapipeline.publish.Transactions;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 /** The beans the routes, the health checks and the metrics refer to by name; the routes use these names. */
 public class PipelineConfiguration implements CamelConfiguration {
@@ -48,6 +51,7 @@ public class PipelineConfiguration implements CamelConfiguration {
     public static final String DEDUP_STATE = "dedupState";
     public static final String PUBLISHING = "publishing";
     public static final String DEDUP_CLAIM = "dedupClaim";
+    public static final String TRANSACTIONS = "transactions";
     public static final String PIPELINE_READINESS = "pipelineReadiness";
     /** The master: namespace of the poll: the one lease the replicas compete for. */
     public static final String POLL_LEASE = "messages-poll";
@@ -128,9 +132,22 @@ public class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(DEDUP_STATE)
     public DedupState dedupState(CamelContext context,
             @PropertyInject("pipeline.dedup.topic") String topic,
-            @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis) {
+            @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis,
+            @PropertyInject("pipeline.delivery") String delivery) {
         return new DedupState(topic, () -> KafkaClientConfig.of(context),
-                Duration.ofMillis(loadTimeoutMillis));
+                Duration.ofMillis(loadTimeoutMillis), PipelineSettings.exactlyOnce(delivery));
+    }
+
+    /**
+     * Exactly-once publishing; one transactional.id for all replicas of the pipeline, so that each new leader fences
+     * the one before it. When fenced, this replica gives the Kafka lease up; another cluster service keeps its own.
+     */
+    @BindToRegistry(TRANSACTIONS)
+    public Transactions transactions(CamelContext context, @PropertyInject("pipeline.name") String pipelineName,
+            @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
+        return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
+                pipelineName.trim() + ".publisher", dedupState, metrics,
+                () -> lease(context).ifPresent(KafkaLeaseView::stepDown));
     }
 
     @BindToRegistry(PIPELINE_READINESS)
@@ -147,16 +164,38 @@ public class PipelineConfiguration implements CamelConfiguration {
         checkManagementPort(context);
         // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
         context.addService(context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class));
+        CamelClusterService cluster = null;
         if (Boolean.parseBoolean(property(context, "pipeline.lease.enabled"))) {
             // master: finds it among the context's services; with false, a cluster service declared as a bean leads
-            context.addService(new KafkaLeaseService(() -> KafkaClientConfig.of(context), property(context, "pipeline.name"),
+            cluster = new KafkaLeaseService(() -> KafkaClientConfig.of(context), property(context, "pipeline.name"),
                     property(context, "pipeline.lease.topic"),
                     Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.session.timeout.millis"))),
-                    Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.heartbeat.millis")))));
+                    Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.heartbeat.millis"))));
+            context.addService(cluster);
         } else {
             // a cluster service ops declared as a bean (camel.beans.*): master: looks among the context's services only
             for (CamelClusterService service : context.getRegistry().findByType(CamelClusterService.class)) {
                 context.addService(service);
+                cluster = service;
+            }
+        }
+        if (PipelineSettings.exactlyOnce(property(context, "pipeline.delivery"))) {
+            Transactions transactions = context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
+            context.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onContextStopped(CamelContext stopped) {
+                    transactions.close();
+                }
+            });
+            if (cluster != null) {
+                // the producer opens as the lease is taken, which fences the replica before at once
+                cluster.getView(POLL_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+                    if (leader != null && leader.isLocal()) {
+                        transactions.lead();
+                    } else {
+                        transactions.standBy();
+                    }
+                });
             }
         }
         context.getManagementStrategy().addEventNotifier(

@@ -51,6 +51,7 @@ public final class PipelineSettings {
                     + "and lease topics must be five different topics, not " + topics);
         }
         required(lookup, "pipeline.name");
+        exactlyOnce(lookup.apply("pipeline.delivery"));
         requirePositive("pipeline.lease.session.timeout.millis", lookup.apply("pipeline.lease.session.timeout.millis"));
         requirePositive("pipeline.lease.heartbeat.millis", lookup.apply("pipeline.lease.heartbeat.millis"));
         required(lookup, "kafka.bootstrap.servers");
@@ -97,6 +98,16 @@ public final class PipelineSettings {
             // reported below
         }
         throw new InvalidSettingException(key, "'" + value + "' is not a JSON object such as {}");
+    }
+
+    /** The delivery guarantee: true for exactly-once (Kafka transactions), false for at-least-once. */
+    public static boolean exactlyOnce(String value) {
+        String delivery = value == null ? "" : value.trim();
+        if (delivery.equals("exactly-once") || delivery.equals("at-least-once")) {
+            return delivery.equals("exactly-once");
+        }
+        throw new InvalidSettingException("pipeline.delivery", "'" + value + "' is not exactly-once or at-least-once "
+                + "(at-least-once for a Kafka cluster without transactions)");
     }
 
     private static void requirePagingStyle(String key, String value) {

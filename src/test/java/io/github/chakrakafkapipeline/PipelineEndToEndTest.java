@@ -23,10 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,10 +39,13 @@ import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole path, with a real broker and ChakraHQ over real HTTP: what lands on the topics, and how often. */
 class PipelineEndToEndTest {
@@ -71,14 +77,17 @@ class PipelineEndToEndTest {
         kafka.close();
     }
 
-    @Test
-    void publishes_each_message_once_to_its_direction_topic_across_both_endpoints_and_polls() throws Exception {
+    /** Both deliveries: exactly once through the pipeline's transactions, at least once through camel-kafka's send. */
+    @ParameterizedTest
+    @ValueSource(strings = {"exactly-once", "at-least-once"})
+    void publishes_each_message_once_to_its_direction_topic_across_both_endpoints_and_polls(String delivery) throws Exception {
         chakra.answerChat(CHAT_A, fixture("chat-messages-response.json"));
         // chat B's own endpoint returns the same messages as the phone endpoint, one of them twice
         chakra.answerChat(CHAT_B, response(texts(phone.get(0), phone.get(1), phone.get(0), phone.get(2))));
         chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
 
         Map<String, String> settings = settings(CHAT_A + "," + CHAT_B, PHONE);
+        settings.put("pipeline.delivery", delivery);
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             awaitPolls(3, settings);
         }
@@ -103,6 +112,9 @@ class PipelineEndToEndTest {
             String target = header(record, "chakra.polledTarget");
             assertTrue(endpoint.equals("chat-messages") && List.of(CHAT_A, CHAT_B).contains(target)
                     || endpoint.equals("phone-messages") && target.equals(PHONE), endpoint + " " + target);
+            assertEquals(Set.of("chakra.externalId", "chakra.direction", "chakra.sourceEndpoint", "chakra.polledTarget"),
+                    Arrays.stream(record.headers().toArray()).map(Header::key).collect(Collectors.toSet()),
+                    "the contract's headers, no other");
         }
         assertEquals("INBOUND", header(inbound.get(0), "chakra.direction"));
 
@@ -130,11 +142,13 @@ class PipelineEndToEndTest {
         }
     }
 
-    @Test
-    void a_restart_against_the_same_kafka_publishes_only_what_is_new() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"exactly-once", "at-least-once"})
+    void a_restart_against_the_same_kafka_publishes_only_what_is_new(String delivery) throws Exception {
         chakra.answerChat(CHAT_A, fixture("chat-messages-response.json"));
         chakra.answerPhone(PHONE, fixture("phone-messages-response.json"));
         Map<String, String> settings = settings(CHAT_A, PHONE);
+        settings.put("pipeline.delivery", delivery);
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             awaitPolls(1, settings);
@@ -237,8 +251,10 @@ class PipelineEndToEndTest {
         assertTrue(large.startsWith(deadLetter.value()), "the value is the start of the message");
     }
 
-    @Test
-    void a_send_kafka_refuses_stops_the_response_there_so_that_no_later_message_overtakes_it() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"exactly-once", "at-least-once"})
+    void a_send_kafka_refuses_stops_the_response_there_so_that_no_later_message_overtakes_it(String delivery)
+            throws Exception {
         String before = MessageJson.message("wamid.BEFORE").chat(CHAT_A).timestamp(1_000L).build();
         String refused = MessageJson.message("wamid.REFUSED").chat(CHAT_A).timestamp(2_000L)
                 .text("x".repeat(4096)).build();
@@ -248,6 +264,7 @@ class PipelineEndToEndTest {
         // the producer itself refuses records over 4 KB, at once, while the pipeline's own check allows 1 MB: a send
         // that fails as it is handed to the producer
         settings.put("camel.component.kafka.additional-properties[max.request.size]", "4096");
+        settings.put("pipeline.delivery", delivery);
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             awaitPolls(3, settings);

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,6 +17,7 @@ import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.KafkaTopics;
 import io.github.chakrakafkapipeline.StartupCheckFailedException;
+import io.github.chakrakafkapipeline.dedup.FingerprintSet.Fingerprint;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The dedup state: which messages already reached Kafka, kept in a compacted Kafka topic so that the service itself
  * stays stateless and a restart publishes nothing again.
  * <p>
- * Used by {@link MessageClaims} the way Camel's idempotent consumer uses it in eager mode: {@link #add} claims a key
+ * Used by {@link io.github.chakrakafkapipeline.publish.DedupClaim} the way Camel's idempotent consumer uses it in eager mode: {@link #add} claims a key
  * before publishing, so two polls that return the same message at once cannot both publish it; {@link #confirm},
  * called only once Kafka acknowledged the message, records it; {@link #remove} releases the claim of a message that failed, so the next poll tries again.
  * Nothing is recorded that did not reach Kafka. A crash between the acknowledgement and the record can only cause a
@@ -58,22 +58,34 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     private final String topic;
     private final Supplier<Map<String, Object>> kafkaConfigSource;
     private final Duration loadTimeout;
+    /**
+     * Exactly-once: the dedup records go in the publishing transactions (Transactions), and only committed ones count;
+     * otherwise this state writes them itself, once Kafka acknowledged the message.
+     */
+    private final boolean transactional;
     private Map<String, Object> kafkaConfig;
 
     private final FingerprintSet published = new FingerprintSet();
-    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    /** The claimed keys, with their fingerprints: confirm() records a key without hashing it again. */
+    private final Map<String, Fingerprint> claimed = new ConcurrentHashMap<>();
     private final Queue<CompletableFuture<Void>> catchUps = new ConcurrentLinkedQueue<>();
     private Producer<String, String> producer;
     private KafkaConsumer<String, String> follower;
     private Thread following;
     private volatile boolean running;
     private volatile boolean behind;
+    /** Exactly once, while this replica leads: the others are fenced, so nobody else writes the dedup topic. */
+    private volatile boolean writingAlone;
+    /** Since it writes alone, this replica read what the one before it committed: following can rest. */
+    private volatile boolean current;
 
     /** {@code kafkaConfig} gives the clients' connection settings when the repository starts. */
-    public DedupState(String topic, Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout) {
+    public DedupState(String topic, Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout,
+            boolean transactional) {
         this.topic = topic;
         this.kafkaConfigSource = kafkaConfig;
         this.loadTimeout = loadTimeout;
+        this.transactional = transactional;
     }
 
     @Override
@@ -82,7 +94,9 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         kafkaConfig = Map.copyOf(kafkaConfigSource.get());
         createTopicIfMissing();
         follower = load();
-        producer = new KafkaProducer<>(producerConfig());
+        if (!transactional) {
+            producer = new KafkaProducer<>(producerConfig());
+        }
         running = true;
         following = new Thread(this::follow, "dedup-state-follower");
         following.setDaemon(true);
@@ -109,11 +123,12 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
 
     @Override
     public boolean add(String key) {
-        if (published.contains(key) || !claimed.add(key)) {
+        Fingerprint fingerprint = Fingerprint.of(key);
+        if (published.contains(fingerprint) || claimed.putIfAbsent(key, fingerprint) != null) {
             return false;
         }
         // confirm() adds to published before it releases the claim, so this second look closes the race with it
-        if (published.contains(key)) {
+        if (published.contains(fingerprint)) {
             claimed.remove(key);
             return false;
         }
@@ -122,13 +137,21 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
 
     @Override
     public boolean contains(String key) {
-        return published.contains(key) || claimed.contains(key);
+        return published.contains(key) || claimed.containsKey(key);
     }
 
+    /**
+     * Records that the message reached Kafka: at least once, by writing its dedup record now; exactly once, its dedup
+     * record was already committed with it ({@link #record}).
+     */
     @Override
     public boolean confirm(String key) {
-        published.add(key);
+        Fingerprint fingerprint = claimed.get(key);
+        published.add(fingerprint != null ? fingerprint : Fingerprint.of(key));
         claimed.remove(key);
+        if (transactional) {
+            return true;
+        }
         producer.send(new ProducerRecord<>(topic, key, RECORDED), (metadata, error) -> {
             if (error != null) {
                 LOG.warn("Message {} reached Kafka but could not be recorded in topic {} ({}); "
@@ -138,9 +161,14 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         return true;
     }
 
+    /** The dedup record of a message, for the transaction that publishes it. */
+    public ProducerRecord<String, String> record(String key) {
+        return new ProducerRecord<>(topic, key, RECORDED);
+    }
+
     @Override
     public boolean remove(String key) {
-        return claimed.remove(key);
+        return claimed.remove(key) != null;
     }
 
     @Override
@@ -173,6 +201,10 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        if (transactional) {
+            // a transaction aborted (or still open) published nothing: only committed dedup records count
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         long deadline = System.nanoTime() + loadTimeout.toNanos();
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
         try {
@@ -212,12 +244,17 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
      * the filter step that calls it reads as "once the dedup state is current".
      */
     public boolean catchUp() {
+        if (current) {
+            return true; // it wrote everything since it read the topic to its end
+        }
+        boolean alone = writingAlone;
         CompletableFuture<Void> caughtUp = new CompletableFuture<>();
         catchUps.add(caughtUp);
         follower.wakeup(); // out of its idle poll, to take the request now
         try {
             caughtUp.get(CATCH_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             behind = false;
+            current = alone && writingAlone;
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             if (!behind) {
                 LOG.warn("Could not read the dedup topic {} to its end within {} ms ({}); polling anyway. Right after a "
@@ -229,6 +266,19 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
             Thread.currentThread().interrupt();
         }
         return true;
+    }
+
+    /**
+     * Exactly once: this replica now leads and has fenced every other one (true), or stands by again (false). While it
+     * writes alone, following the topic would only read its own records back: once a catch-up has read what the
+     * replica before committed, the follower rests until this replica stands by again.
+     */
+    public void writeAlone(boolean alone) {
+        writingAlone = alone;
+        current = false;
+        if (follower != null) {
+            follower.wakeup(); // to pause or resume now
+        }
     }
 
     /**
@@ -246,6 +296,11 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
                 }
                 if (!waiting.isEmpty() && target == null) {
                     target = follower.endOffsets(follower.assignment(), CATCH_UP_WAIT);
+                }
+                if (current) {
+                    follower.pause(follower.assignment());
+                } else {
+                    follower.resume(follower.assignment());
                 }
                 remember(follower.poll(Duration.ofMillis(waiting.isEmpty() ? 1000 : 50)));
                 if (target != null && target.entrySet().stream().allMatch(end -> follower.position(end.getKey()) >= end.getValue())) {

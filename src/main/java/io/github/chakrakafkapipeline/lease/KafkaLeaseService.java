@@ -36,7 +36,7 @@ public class KafkaLeaseService extends AbstractCamelClusterService<KafkaLeaseVie
 
     @Override
     protected KafkaLeaseView createView(String namespace) {
-        KafkaLeaseView view = new KafkaLeaseView(this, namespace, kafkaConfig.get(), pipelineName, topic, sessionTimeout,
+        KafkaLeaseView view = new KafkaLeaseView(this, namespace, kafkaConfig, pipelineName, topic, sessionTimeout,
                 heartbeat);
         views.put(namespace, view);
         return view;

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.KafkaTopics;
 import org.apache.camel.cluster.CamelClusterMember;
@@ -41,7 +42,9 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLeaseView.class);
 
-    private final Map<String, Object> kafkaConfig;
+    /** Read as the view starts: a view made while Camel configures itself sees the Kafka component unconfigured. */
+    private final Supplier<Map<String, Object>> kafkaConfigSource;
+    private Map<String, Object> kafkaConfig;
     private final String group;
     private final String topic;
     private final Duration sessionTimeout;
@@ -50,13 +53,14 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
     private final AtomicLong leadershipChanges = new AtomicLong();
     private volatile boolean leader;
     private volatile boolean running;
+    private volatile boolean steppingDown;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread polling;
 
-    KafkaLeaseView(KafkaLeaseService service, String namespace, Map<String, Object> kafkaConfig, String pipelineName,
+    KafkaLeaseView(KafkaLeaseService service, String namespace, Supplier<Map<String, Object>> kafkaConfig, String pipelineName,
             String topic, Duration sessionTimeout, Duration heartbeat) {
         super(service, namespace);
-        this.kafkaConfig = kafkaConfig;
+        this.kafkaConfigSource = kafkaConfig;
         this.group = pipelineName + "." + namespace;
         this.topic = topic;
         this.sessionTimeout = sessionTimeout;
@@ -66,6 +70,7 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
 
     @Override
     protected void doStart() throws Exception {
+        kafkaConfig = kafkaConfigSource.get();
         createTopicIfMissing();
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -100,31 +105,18 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
     /** Stays in the group: the poll loop is what keeps the membership, and its callbacks say who leads. */
     private void hold() {
         try {
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    if (!partitions.isEmpty()) {
-                        lead(true);
-                    }
-                }
-
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    if (!partitions.isEmpty()) {
-                        lead(false);
-                    }
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    lead(false);
-                }
-            });
+            join();
             while (running) {
-                consumer.poll(Duration.ofMillis(500)); // the lease topic holds no records; polling keeps the membership
+                try {
+                    consumer.poll(Duration.ofMillis(500)); // the lease topic holds no records; polling keeps the membership
+                } catch (WakeupException woken) {
+                    if (running && steppingDown) {
+                        steppingDown = false;
+                        consumer.unsubscribe(); // leaves the group, so the lease stays with the replica that took over
+                        join();
+                    }
+                }
             }
-        } catch (WakeupException stopping) {
-            // stopped
         } catch (RuntimeException e) {
             LOG.error("The lease {} on Kafka failed ({}); this replica stops leading", group, e.toString());
         } finally {
@@ -133,7 +125,41 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
         }
     }
 
-    private void lead(boolean now) {
+    private void join() {
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    lead(true);
+                }
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    lead(false);
+                }
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                lead(false);
+            }
+        });
+    }
+
+    /**
+     * Stops leading at once and joins the group again: another replica took over publishing (it fenced this one's
+     * transactions) while this one still held the lease as far as it knew, as after a freeze. The group gives the
+     * lease back to this replica only if no other holds it.
+     */
+    public void stepDown() {
+        lead(false);
+        steppingDown = true;
+        consumer.wakeup();
+    }
+
+    private synchronized void lead(boolean now) {
         if (leader == now) {
             return;
         }

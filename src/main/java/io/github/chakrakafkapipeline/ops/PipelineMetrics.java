@@ -56,9 +56,21 @@ public class PipelineMetrics {
                 "endpoint", operation).increment(messages);
     }
 
-    public void deadLettered(String operation, String topic) {
+    public void deadLettered(String operation, String topic, int elements) {
         counter("chakra.pipeline.messages.dead.lettered", "Elements sent to the dead-letter topic",
-                "endpoint", operation, "topic", topic).increment();
+                "endpoint", operation, "topic", topic).increment(elements);
+    }
+
+    /** One Kafka transaction ended: {@code outcome} committed or aborted. */
+    public void transaction(String outcome) {
+        counter("chakra.pipeline.transactions", "Kafka transactions of the exactly-once delivery, by outcome",
+                "outcome", outcome).increment();
+    }
+
+    /** Another replica fenced this one's transactional producer: it took over. */
+    public void fenced() {
+        counter("chakra.pipeline.transactions.fenced", "Times another replica fenced this one's transactions (took over)")
+                .increment();
     }
 
     /** One HTTP call to ChakraHQ; {@code status} is the HTTP status, or 0 when no response came. */

@@ -41,7 +41,7 @@ class MessageRouteTest {
     /** Kafka's limit on one record (max.request.size), small here so that a test message can exceed it. */
     private static final int MAX_REQUEST_SIZE = 4096;
 
-    private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1));
+    private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1), false);
     private final Publishing publishing = new Publishing(dedupState, new PipelineMetrics(() -> null));
     private CamelContext context;
     private ProducerTemplate template;

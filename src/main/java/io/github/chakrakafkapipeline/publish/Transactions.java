@@ -1,0 +1,406 @@
+package io.github.chakrakafkapipeline.publish;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import io.github.chakrakafkapipeline.TargetPoll;
+import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exactly-once publishing: the records of a response and their dedup records go to Kafka in one transaction, so a
+ * consumer that reads committed data sees both or neither, whatever happens to the pipeline.
+ * <p>
+ * Written here rather than with camel-kafka's transacted endpoint because in Camel 4.18 that endpoint has one
+ * transaction per exchange, begun on its one producer and committed when the exchange completes, so two targets
+ * published at once would meet in one producer's transaction, and the dedup records (sent by another producer)
+ * could not join it. This class owns the transactional producer, configured like camel-kafka's (the component's
+ * settings, headers filtered and serialized by its strategies), and nothing else.
+ * <p>
+ * All replicas share one {@code transactional.id}: the leader opens its producer as it takes the lease, which fences
+ * the replica before it (Kafka aborts that one's open transaction and refuses its later ones). One producer holds one
+ * transaction at a time, so responses that are ready together share one (a group commit: each transaction costs
+ * round trips to the broker, whatever its size); a failed transaction fails all of them, and each is read again next
+ * poll.
+ * <p>
+ * Not a Camel service on purpose: Camel stops a service that a route's bean step uses whenever that route reloads, and
+ * this producer must outlive route edits; the pipeline closes it once Camel has stopped ({@link #close}).
+ */
+public class Transactions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
+
+    private final Supplier<KafkaConfiguration> kafka;
+    private final String transactionalId;
+    private final DedupState dedupState;
+    private final PipelineMetrics metrics;
+    /** Tells the lease that another replica took over: this one stops polling and stands by. */
+    private final Runnable standBy;
+    private final Queue<Pending> ready = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock transaction = new ReentrantLock();
+    private volatile Producer<String, String> producer;
+    private volatile boolean leading;
+    /** When a transaction last failed because Kafka did not answer (System.nanoTime), and why; null once one commits. */
+    private volatile Long unansweredAt;
+    private volatile String unanswered;
+
+    public Transactions(Supplier<KafkaConfiguration> kafka, String transactionalId, DedupState dedupState,
+            PipelineMetrics metrics, Runnable standBy) {
+        this.kafka = kafka;
+        this.transactionalId = transactionalId;
+        this.dedupState = dedupState;
+        this.metrics = metrics;
+        this.standBy = standBy;
+    }
+
+    /**
+     * A response's batch waiting for its transaction: the first {@code count} entries go in it (fewer once Kafka
+     * refused one of them); {@code refusal} is why the rest did not.
+     */
+    private static final class Pending {
+        final List<PublishBatch.Entry> entries;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        int count;
+        RuntimeException refusal;
+
+        Pending(List<PublishBatch.Entry> entries) {
+            this.entries = entries;
+            this.count = entries.size();
+        }
+    }
+
+    /**
+     * Publishes the batch of the exchange's target poll in a transaction, shared with the batches ready at the same
+     * time; returns once it committed, each record then knowing its offset, as camel-kafka's send leaves them
+     * (header {@link KafkaConstants#KAFKA_RECORD_META}). Throws when the transaction failed: nothing of it is visible to
+     * a read_committed consumer, and Publishing.settle releases every claim.
+     */
+    public void publish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) throws InterruptedException {
+        failFastWhileUnanswered();
+        Pending mine = new Pending(poll.getBatch().entries());
+        ready.add(mine);
+        transaction.lockInterruptibly();
+        try {
+            if (!mine.done.isDone()) {
+                List<Pending> group = new ArrayList<>();
+                for (Pending next; (next = ready.poll()) != null; ) {
+                    group.add(next);
+                }
+                commit(group);
+            }
+        } finally {
+            transaction.unlock();
+        }
+        try {
+            mine.done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * One transaction for the group. When Kafka refuses a record for good (too large for its limits, or invalid), that
+     * record would abort the transaction on every poll: the transaction is run once more with each response cut before
+     * its refused record, as at-least-once stops a response there, so that no later message of a chat overtakes it.
+     */
+    private void commit(List<Pending> group) {
+        Producer<String, String> transactional = null;
+        try {
+            transactional = producer();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            try {
+                send(transactional, group, sent);
+                transactional.commitTransaction(); // throws if any send failed
+            } catch (KafkaException e) {
+                if (fenced(e) || !refused(group, sent)) {
+                    throw e;
+                }
+                abort(transactional, e);
+                sent.clear();
+                send(transactional, group, sent);
+                transactional.commitTransaction();
+            }
+            int next = 0;
+            for (Pending pending : group) {
+                for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
+                    entry.record().setHeader(KafkaConstants.KAFKA_RECORD_META, List.of(sent.get(next++).get()));
+                }
+            }
+            metrics.transaction("committed");
+            unansweredAt = null;
+            group.forEach(pending -> {
+                if (pending.refusal == null) {
+                    pending.done.complete(null);
+                } else {
+                    pending.done.completeExceptionally(pending.refusal);
+                }
+            });
+        } catch (ExecutionException | InterruptedException | RuntimeException e) {
+            Throwable failure = e instanceof ExecutionException ? e.getCause() : e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (fenced(failure)) {
+                stopLeading(transactional, failure);
+            } else {
+                abort(transactional, failure);
+            }
+            if (causedBy(failure, TimeoutException.class)) {
+                unanswered = describe(failure);
+                unansweredAt = System.nanoTime();
+            }
+            RuntimeException thrown = failure instanceof RuntimeException runtime ? runtime : new KafkaException(failure);
+            // the responses that queued meanwhile fail with it: each would wait as long (max.block.ms while Kafka is
+            // down) to fail the same way, and the poll would take that long per response
+            for (Pending next; (next = ready.poll()) != null; ) {
+                group.add(next);
+            }
+            group.forEach(pending -> pending.done.completeExceptionally(thrown));
+        }
+    }
+
+    /**
+     * Begins a transaction and sends the group's records, each with its dedup record, adding the records' futures to
+     * {@code sent} (a producer in error refuses the sends after a failed one).
+     */
+    private void send(Producer<String, String> transactional, List<Pending> group, List<Future<RecordMetadata>> sent) {
+        transactional.beginTransaction();
+        for (Pending pending : group) {
+            for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
+                sent.add(transactional.send(record(entry.record())));
+                transactional.send(dedupState.record(entry.dedupKey()));
+            }
+        }
+    }
+
+    /**
+     * Whether the transaction failed because Kafka refused records for good; if so, cuts each response before its
+     * first refused record.
+     */
+    private static boolean refused(List<Pending> group, List<Future<RecordMetadata>> sent) {
+        boolean refused = false;
+        int next = 0;
+        for (Pending pending : group) {
+            int count = pending.count;
+            for (int i = 0; i < count && next < sent.size(); i++) {
+                Future<RecordMetadata> result = sent.get(next++);
+                if (pending.refusal == null && result.isDone() && refusal(result) instanceof RuntimeException refusal) {
+                    pending.refusal = refusal;
+                    pending.count = i;
+                    refused = true;
+                }
+            }
+        }
+        return refused;
+    }
+
+    private static Throwable refusal(Future<RecordMetadata> result) {
+        try {
+            result.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RecordTooLargeException || e.getCause() instanceof InvalidRecordException
+                    || e.getCause() instanceof SerializationException ? e.getCause() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * While Kafka is down each transaction waits max.block.ms before it fails, and the targets of a poll publish one
+     * after the other: a response that comes within that time after a transaction Kafka did not answer fails at once,
+     * so that a poll during an outage still reaches every target in about one such wait, as at least once does.
+     */
+    private void failFastWhileUnanswered() {
+        Long since = unansweredAt;
+        long waitMillis = kafka.get().getMaxBlockMs();
+        if (since != null && System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(waitMillis)) {
+            throw new KafkaException("Kafka did not answer the transaction before this one, within the last "
+                    + waitMillis + " ms (" + unanswered + "); not waiting again for this response, tried next poll");
+        }
+    }
+
+    /** The transactional producer, opened on first use while this replica leads; throws while it stands by. */
+    private Producer<String, String> producer() {
+        Producer<String, String> current = producer;
+        if (current != null) {
+            return current;
+        }
+        if (!leading) {
+            throw new IllegalStateException("this replica stands by: it does not hold the lease, and publishes nothing");
+        }
+        return open();
+    }
+
+    /**
+     * Opens the producer: initTransactions fences every other producer with this transactional.id, the replica before
+     * this one included, and completes (or aborts) that one's last transaction, so that the dedup topic read after it
+     * is final. Called under the lock, or as the lease is taken.
+     */
+    private Producer<String, String> open() {
+        KafkaConfiguration configuration = kafka.get();
+        Properties config = configuration.createProducerProperties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers()); // as camel-kafka adds them
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        Producer<String, String> opened = new KafkaProducer<>(config);
+        try {
+            opened.initTransactions();
+        } catch (RuntimeException e) {
+            opened.close(Duration.ZERO);
+            throw e;
+        }
+        producer = opened;
+        dedupState.writeAlone(true);
+        LOG.info("Publishing exactly once: transactional producer {} ready; any replica that published before is fenced",
+                transactionalId);
+        return opened;
+    }
+
+    private void abort(Producer<String, String> transactional, Throwable failure) {
+        metrics.transaction("aborted");
+        LOG.warn("Aborted a Kafka transaction ({}); its messages are read again at the next poll", describe(failure));
+        if (transactional == null) {
+            return;
+        }
+        try {
+            transactional.abortTransaction();
+        } catch (RuntimeException e) {
+            if (fenced(e)) {
+                stopLeading(transactional, e);
+            } else {
+                // the producer is in a state it cannot leave (the broker gone past the timeouts): a new one next time
+                close(transactional);
+            }
+        }
+    }
+
+    /** Another replica opened a producer with this transactional.id: it leads now; this one must never publish again. */
+    private void stopLeading(Producer<String, String> transactional, Throwable failure) {
+        metrics.fenced();
+        boolean wasLeading = leading;
+        leading = false;
+        close(transactional);
+        dedupState.writeAlone(false);
+        if (wasLeading) {
+            LOG.warn("Fenced: another replica took over publishing (transactional id {}; {}). This replica stops "
+                    + "polling and stands by; the new leader reads this transaction's messages again",
+                    transactionalId, describe(failure));
+        }
+        standBy.run();
+    }
+
+    /** The lease was taken: open the producer now, which fences the replica before at once, not at the first poll. */
+    public void lead() {
+        leading = true;
+        transaction.lock();
+        try {
+            if (producer == null) {
+                open();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not open the transactional producer {} yet ({}); the next poll tries again", transactionalId,
+                    describe(e));
+        } finally {
+            transaction.unlock();
+        }
+    }
+
+    /** The lease was lost: close the producer without waiting; a transaction then in flight fails and is aborted. */
+    public void standBy() {
+        leading = false;
+        close(producer);
+        dedupState.writeAlone(false);
+    }
+
+    public boolean isLeading() {
+        return leading;
+    }
+
+    private void close(Producer<String, String> transactional) {
+        if (transactional != null) {
+            if (producer == transactional) {
+                producer = null;
+            }
+            transactional.close(Duration.ZERO);
+        }
+    }
+
+    /** Once Camel has stopped: the last transaction has ended, the producer goes. */
+    public void close() {
+        standBy();
+    }
+
+    /**
+     * The record camel-kafka would send for this message: topic, key, the body as the value, and the headers its
+     * header filter strategy lets through, serialized by its header serializer (KafkaProducer.getPropagatedHeaders).
+     */
+    private ProducerRecord<String, String> record(Message message) {
+        KafkaConfiguration configuration = kafka.get();
+        HeaderFilterStrategy filter = configuration.getHeaderFilterStrategy();
+        List<Header> headers = new ArrayList<>(message.getHeaders().size());
+        for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+            if (!filter.applyFilterToCamelHeaders(header.getKey(), header.getValue(), message.getExchange())) {
+                byte[] value = configuration.getHeaderSerializer().serialize(header.getKey(), header.getValue());
+                if (value != null) {
+                    headers.add(new RecordHeader(header.getKey(), value));
+                }
+            }
+        }
+        return new ProducerRecord<>(message.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class), null,
+                message.getHeader(KafkaConstants.KEY, String.class), message.getBody(String.class), headers);
+    }
+
+    private static boolean fenced(Throwable failure) {
+        return causedBy(failure, ProducerFencedException.class) || causedBy(failure, InvalidProducerEpochException.class);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable failure) {
+        String described = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        Throwable cause = failure.getCause();
+        return cause == null || cause == failure ? described : described + "; " + describe(cause);
+    }
+}
