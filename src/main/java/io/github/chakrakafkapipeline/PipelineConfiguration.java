@@ -144,10 +144,12 @@ public class PipelineConfiguration implements CamelConfiguration {
      */
     @BindToRegistry(TRANSACTIONS)
     public Transactions transactions(CamelContext context, @PropertyInject("pipeline.name") String pipelineName,
-            @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
+            @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics,
+            @BeanInject(CHAKRA_CALLS) ExecutorService chakraCalls) {
         return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
                 pipelineName.trim() + ".publisher", dedupState, metrics,
-                () -> lease(context).ifPresent(KafkaLeaseView::stepDown));
+                () -> lease(context).ifPresent(KafkaLeaseView::stepDown),
+                context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions"), chakraCalls);
     }
 
     @BindToRegistry(PIPELINE_READINESS)

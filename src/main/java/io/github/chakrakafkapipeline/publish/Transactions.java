@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.TargetPoll;
@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * All replicas share one {@code transactional.id}: the leader opens its producer as it takes the lease, which fences
  * the replica before it (Kafka aborts that one's open transaction and refuses its later ones). One producer holds one
- * transaction at a time, so responses that are ready together share one (a group commit: each transaction costs
- * round trips to the broker, whatever its size); a failed transaction fails all of them, and each is read again next
- * poll.
+ * transaction at a time, on one thread; each costs several round trips to the broker whatever its size (tens of
+ * milliseconds), so the responses that are ready meanwhile share the next one (a group commit), and a response's
+ * exchange waits for its commit without holding a thread: the calls to ChakraHQ go on. A failed transaction fails all
+ * of its responses, and each is read again next poll.
  * <p>
  * Not a Camel service on purpose: Camel stops a service that a route's bean step uses whenever that route reloads, and
  * this producer must outlive route edits; the pipeline closes it once Camel has stopped ({@link #close}).
@@ -71,7 +72,10 @@ public class Transactions {
     /** Tells the lease that another replica took over: this one stops polling and stands by. */
     private final Runnable standBy;
     private final Queue<Pending> ready = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock transaction = new ReentrantLock();
+    /** The one thread that uses the producer (close aside): transactions, one after the other. */
+    private final ExecutorService publisher;
+    /** Where a response's exchange goes on once its transaction ended (settle, its summary), off the publisher thread. */
+    private final Executor continuation;
     private volatile Producer<String, String> producer;
     private volatile boolean leading;
     /** When a transaction last failed because Kafka did not answer (System.nanoTime), and why; null once one commits. */
@@ -79,7 +83,9 @@ public class Transactions {
     private volatile String unanswered;
 
     public Transactions(Supplier<KafkaConfiguration> kafka, String transactionalId, DedupState dedupState,
-            PipelineMetrics metrics, Runnable standBy) {
+            PipelineMetrics metrics, Runnable standBy, ExecutorService publisher, Executor continuation) {
+        this.publisher = publisher;
+        this.continuation = continuation;
         this.kafka = kafka;
         this.transactionalId = transactionalId;
         this.dedupState = dedupState;
@@ -105,30 +111,39 @@ public class Transactions {
 
     /**
      * Publishes the batch of the exchange's target poll in a transaction, shared with the batches ready at the same
-     * time; returns once it committed, each record then knowing its offset, as camel-kafka's send leaves them
-     * (header {@link KafkaConstants#KAFKA_RECORD_META}). Throws when the transaction failed: nothing of it is visible to
-     * a read_committed consumer, and Publishing.settle releases every claim.
+     * time. The future completes once it committed, each record then knowing its offset, as camel-kafka's send leaves
+     * them (header {@link KafkaConstants#KAFKA_RECORD_META}); Camel's bean step goes on with the exchange then. It
+     * fails when the transaction failed: nothing of it is visible to a read_committed consumer, and Publishing.settle
+     * releases every claim.
      */
-    public void publish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) throws InterruptedException {
-        failFastWhileUnanswered();
+    public CompletableFuture<Void> publish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        try {
+            failFastWhileUnanswered();
+        } catch (KafkaException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         Pending mine = new Pending(poll.getBatch().entries());
         ready.add(mine);
-        transaction.lockInterruptibly();
-        try {
-            if (!mine.done.isDone()) {
-                List<Pending> group = new ArrayList<>();
-                for (Pending next; (next = ready.poll()) != null; ) {
-                    group.add(next);
-                }
-                commit(group);
+        publisher.execute(this::commitReady);
+        CompletableFuture<Void> resumed = new CompletableFuture<>();
+        mine.done.whenComplete((nothing, failure) -> continuation.execute(() -> {
+            if (failure == null) {
+                resumed.complete(null);
+            } else {
+                resumed.completeExceptionally(failure);
             }
-        } finally {
-            transaction.unlock();
+        }));
+        return resumed;
+    }
+
+    /** On the publisher thread: one transaction for every response ready now (none left by an earlier run: nothing). */
+    private void commitReady() {
+        List<Pending> group = new ArrayList<>();
+        for (Pending next; (next = ready.poll()) != null; ) {
+            group.add(next);
         }
-        try {
-            mine.done.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        if (!group.isEmpty()) {
+            commit(group);
         }
     }
 
@@ -262,7 +277,7 @@ public class Transactions {
             return current;
         }
         if (!leading) {
-            throw new IllegalStateException("this replica stands by: it does not hold the lease, and publishes nothing");
+            throw new KafkaException("this replica stands by: it does not hold the lease, and publishes nothing");
         }
         return open();
     }
@@ -270,7 +285,7 @@ public class Transactions {
     /**
      * Opens the producer: initTransactions fences every other producer with this transactional.id, the replica before
      * this one included, and completes (or aborts) that one's last transaction, so that the dedup topic read after it
-     * is final. Called under the lock, or as the lease is taken.
+     * is final. On the publisher thread.
      */
     private Producer<String, String> open() {
         KafkaConfiguration configuration = kafka.get();
@@ -327,17 +342,16 @@ public class Transactions {
     /** The lease was taken: open the producer now, which fences the replica before at once, not at the first poll. */
     public void lead() {
         leading = true;
-        transaction.lock();
-        try {
-            if (producer == null) {
-                open();
+        publisher.execute(() -> {
+            try {
+                if (producer == null && leading) {
+                    open();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not open the transactional producer {} yet ({}); the next poll tries again",
+                        transactionalId, describe(e));
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not open the transactional producer {} yet ({}); the next poll tries again", transactionalId,
-                    describe(e));
-        } finally {
-            transaction.unlock();
-        }
+        });
     }
 
     /** The lease was lost: close the producer without waiting; a transaction then in flight fails and is aborted. */
