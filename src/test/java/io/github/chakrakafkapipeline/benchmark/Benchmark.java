@@ -33,10 +33,14 @@ import java.util.stream.Collectors;
 import io.github.chakrakafkapipeline.PipelineApplication;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.testsupport.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,10 +57,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * serves C chats of M messages (~0.7 KB each). It measures side by side
  * <ol>
  * <li>backfill throughput (all C x M messages, from the first HTTP request the simulator receives to the broker's
- * append of the last record) of (a) the pipeline as shipped, (b) a hand-written poller and (c) the raw producer;</li>
+ * append of the last record) of (a) the pipeline as shipped (exactly-once), (b) a hand-written poller, (c) the raw
+ * producer and (d) the pipeline with {@code pipeline.delivery=at-least-once};</li>
  * <li>the steady state: a full poll cycle of the pipeline over the C chats when nothing is new, against the same HTTP
  * calls alone;</li>
  * <li>the dedup state: heap per remembered externalId and the time a restart needs, at 100 k and 1 M ids;</li>
+ * <li>failover: two replicas of the packaged jar, the leader killed with SIGKILL, until the other publishes
+ * ({@link FailoverBenchmark});</li>
  * </ol>
  * and writes {@code docs/benchmarks.md} and {@code docs/benchmark-throughput.png}. Run it with {@code bench/run}
  * (from the repository root: the pipeline reads {@code config/} and {@code routes/} there).
@@ -64,9 +71,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Benchmark {
 
     static final long SEED = 20_251_105L;
-    private static final String A = "(a) pipeline";
-    private static final String B = "(b) hand-written";
-    private static final String C = "(c) raw producer";
+    static final String A = "(a) pipeline (exactly-once)";
+    static final String B = "(b) hand-written";
+    static final String C = "(c) raw producer";
+    static final String D = "(d) pipeline (at-least-once)";
 
     private final Options options;
     private final PrintStream out;
@@ -144,25 +152,27 @@ public final class Benchmark {
             // a full-size round, so that every contender runs JIT-compiled, as a long-running service does; a
             // smaller one left the first repetition of each contender up to twice as slow as the later ones
             say("== Warm-up (not counted): each contender on all %d chats", options.chats);
-            runPipeline(0, options.chats, 2, false);
+            runPipeline(A, 0, options.chats, 2, false);
             runHandWritten(0, options.chats, 2);
             runRawProducer(0, options.chats);
+            runPipeline(D, 0, options.chats, 0, false);
         }
         if (options.profile) {
             say("== Profiled run of the pipeline (not counted: the recording costs time)");
-            runPipeline(0, options.chats, options.cycles, true);
+            runPipeline(A, 0, options.chats, options.cycles, true);
         }
         for (int rep = 1; rep <= options.repetitions; rep++) {
             say("== Repetition %d of %d", rep, options.repetitions);
-            List<String> order = rotate(List.of(A, B, C), rep - 1);
+            List<String> order = rotate(List.of(A, B, C, D), rep - 1);
             for (String contender : order) {
                 if (!options.only.isEmpty() && !options.only.contains(contender.substring(1, 2))) {
                     continue;
                 }
                 switch (contender) {
-                    case A -> runPipeline(rep, options.chats, options.cycles, false);
+                    case A -> runPipeline(A, rep, options.chats, options.cycles, false);
                     case B -> runHandWritten(rep, options.chats, options.cycles);
-                    default -> runRawProducer(rep, options.chats);
+                    case C -> runRawProducer(rep, options.chats);
+                    default -> runPipeline(D, rep, options.chats, 0, false);
                 }
             }
         }
@@ -170,16 +180,27 @@ public final class Benchmark {
             messages.clear(); // the corpus must not sit in the heap that the dedup state is weighed in
             new DedupBenchmark(this).run();
         }
+        if (options.failover) {
+            new FailoverBenchmark(this).run();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // (a) the pipeline as shipped
+    // (a) the pipeline as shipped, and (d) the same with at-least-once delivery
 
-    private void runPipeline(int rep, int chats, int cycles, boolean profile) throws Exception {
-        Topics topics = freshTopics("a");
+    /**
+     * A backfill of the pipeline, then (for (a) only, with {@code cycles} above 0) the steady-state cycles: they
+     * publish nothing, so the delivery setting plays no part in them.
+     */
+    private void runPipeline(String contender, int rep, int chats, int cycles, boolean profile) throws Exception {
+        boolean atLeastOnce = contender.equals(D);
+        Topics topics = freshTopics(atLeastOnce ? "d" : "a");
         long expected = (long) chats * options.messagesPerChat;
         resetSimulator();
         Map<String, String> overrides = pipelineOverrides(topics, chatIds.subList(0, chats), "* * * * * ?");
+        if (atLeastOnce) {
+            overrides.put("pipeline.delivery", "at-least-once"); // the one setting in which (d) differs from (a)
+        }
         long bootStart = System.nanoTime();
         Main main = PipelineApplication.newMain();
         overrides.forEach(main::addOverrideProperty);
@@ -193,7 +214,7 @@ public final class Benchmark {
             }
             long bootMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bootStart);
             long cpuBefore = JvmMeter.processCpuNanos();
-            probe.awaitCount(topics.messages(), expected, backfillTimeout(expected));
+            awaitPublished(context, expected, backfillTimeout(expected));
             long cpu = JvmMeter.processCpuNanos() - cpuBefore;
             List<ProducerMetrics.Row> producers = ProducerMetrics.snapshot();
             if (profile) {
@@ -203,29 +224,41 @@ public final class Benchmark {
                 dumpRecording(recording, "profile-a-backfill", ".*");
                 recording = null;
             }
-            Backfill backfill = backfill(A, rep, topics, expected, cpu);
+            Backfill backfill = backfill(contender, rep, topics, expected, cpu);
             backfill.bootMillis = bootMillis;
             backfill.producers = producers;
+            if (cycles == 0) {
+                if (rep > 0) {
+                    report.backfills.add(backfill);
+                }
+                say("  %s: %,.0f msg/s (%.2f s, boot %d ms)%n", contender, backfill.throughput(), backfill.seconds,
+                        bootMillis);
+                return;
+            }
             // the cron goes on polling: pause it and let the poll in flight finish, so that the cycles measured
             // below are the only ones running. (Stopping the route instead would go through Camel's shutdown
             // strategy, which forces a shutdown of the whole context when a slow poll outlasts its timeout.)
             pauseCron(context);
             ProducerTemplate template = context.createProducerTemplate();
+            // the offsets taken, records and transaction markers alike: backfill() counted the records, and the cycles
+            // must append nothing at all, not even an empty transaction
+            long offsets = probe.count(topics.messages());
             List<Cycle> steady = measureCycles(cycles, profile ? "profile-a-steady" : null, () -> {
                 template.sendBody("direct:chat-messages-poll", null);
                 template.sendBody("direct:phone-messages-poll", null);
             });
             long after = probe.count(topics.messages());
-            if (after != expected) {
-                throw new IllegalStateException("The pipeline published " + after + " records instead of " + expected);
+            if (after != offsets) {
+                throw new IllegalStateException("The pipeline appended " + (after - offsets)
+                        + " records or markers in the steady-state cycles, with nothing new to publish");
             }
             if (rep > 0) {
                 report.backfills.add(backfill);
-                report.steady.computeIfAbsent(A, k -> new ArrayList<>()).add(Cycle.median(steady));
+                report.steady.computeIfAbsent(contender, k -> new ArrayList<>()).add(Cycle.median(steady));
                 measureHttpOnly(rep, chats, cycles);
             }
             say("  %s: %,.0f msg/s (%.2f s, boot %d ms); steady cycle %.0f ms wall, %.3f ms CPU/target%n",
-                    A, backfill.throughput(), backfill.seconds, bootMillis, Cycle.median(steady).wallMillis(),
+                    contender, backfill.throughput(), backfill.seconds, bootMillis, Cycle.median(steady).wallMillis(),
                     Cycle.median(steady).cpuMillisPerTarget(chats));
         } finally {
             if (recording != null) {
@@ -270,6 +303,26 @@ public final class Benchmark {
         overrides.put("pipeline.management.port", port);
         overrides.put("camel.management.port", port);
         return overrides;
+    }
+
+    /**
+     * Waits, checking every 50 ms, until the pipeline has published {@code expected} messages by its own count
+     * ({@code chakra.pipeline.messages.published}, which it adds to once Kafka acknowledged a response's records, or
+     * committed their transaction). Asked in this JVM, it costs the pipeline nothing: counting the topics instead
+     * would take reading every record as a read_committed consumer (the end offsets count the transaction markers
+     * too; see KafkaProbe), CPU taken from the pipeline as it runs. Only when to look comes from the pipeline: the
+     * figures come from the broker, and backfill() counts the records on the topics.
+     */
+    private static void awaitPublished(CamelContext context, long expected, Duration timeout) {
+        MeterRegistry registry = MicrometerUtils.getMeterRegistryFromCamelRegistry(context.getRegistry(),
+                MicrometerConstants.METRICS_REGISTRY_NAME);
+        if (registry == null) {
+            throw new IllegalStateException("The pipeline has no metrics registry (camel.metrics.enabled)");
+        }
+        await("the pipeline's count of published messages").atMost(timeout).pollInSameThread()
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> registry.find("chakra.pipeline.messages.published").counters().stream()
+                        .mapToDouble(Counter::count).sum() >= expected);
     }
 
     private static void pauseCron(CamelContext context) throws Exception {
@@ -383,17 +436,26 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------------------------------------------------------
 
+    /**
+     * Checks a backfill and takes its time. The records are counted by reading them all with read_committed, as a
+     * downstream consumer would, not by the end offsets: (a) writes in transactions, and each transaction adds a
+     * marker to every partition it wrote to, which takes an offset but is no record, so the end offsets over-count (and
+     * a transaction aborted and done again would leave records that no read_committed consumer sees). The newest
+     * record's append time is taken in the same read: a transactional partition ends with a marker, not a record.
+     */
     private Backfill backfill(String contender, int rep, Topics topics, long expected, long cpuNanos)
             throws IOException, InterruptedException {
         long[] stats = simulatorStats();
-        long count = probe.count(topics.messages());
-        if (count != expected) {
-            throw new IllegalStateException(contender + " wrote " + count + " records instead of " + expected);
+        probe.awaitSettled(topics.messages(), Duration.ofSeconds(30));
+        KafkaProbe.Tally tally = probe.tally(topics.messages());
+        if (tally.records() != expected) {
+            throw new IllegalStateException(contender + " wrote " + tally.records() + " records instead of " + expected
+                    + " (read_committed)");
         }
-        if (probe.count(List.of(topics.deadLetter())) != 0) {
+        if (probe.tally(List.of(topics.deadLetter())).records() != 0) {
             throw new IllegalStateException(contender + " dead-lettered messages");
         }
-        double seconds = (probe.lastAppendMillis(topics.messages()) * 1000.0 - stats[1]) / 1e6;
+        double seconds = (tally.lastAppendMillis() * 1000.0 - stats[1]) / 1e6;
         verifyRecord(contender, topics);
         return new Backfill(contender, rep, expected, seconds, cpuNanos);
     }
@@ -482,7 +544,7 @@ public final class Benchmark {
         return Arrays.stream(stats.trim().split(" ")).mapToLong(Long::parseLong).toArray();
     }
 
-    private static String shippedSetting(String key) throws IOException {
+    static String shippedSetting(String key) throws IOException {
         return Files.readAllLines(Path.of("config", "application.properties")).stream()
                 .filter(line -> line.startsWith(key + "=")).map(line -> line.substring(key.length() + 1).trim())
                 .findFirst().orElseThrow(() -> new IllegalStateException(key + " is not in the shipped config"));
@@ -673,6 +735,8 @@ public final class Benchmark {
         boolean warmup = true;
         boolean dedup = true;
         boolean profile;
+        boolean failover = true;
+        int failoverRuns = 5;
         String only = "";
         String outDir = "docs";
         List<Integer> dedupSizes = List.of(100_000, 1_000_000);
@@ -702,6 +766,8 @@ public final class Benchmark {
                     case "--no-warmup" -> options.warmup = false;
                     case "--no-dedup" -> options.dedup = false;
                     case "--profile" -> options.profile = true;
+                    case "--no-failover" -> options.failover = false;
+                    case "--failover-runs" -> options.failoverRuns = Integer.parseInt(given.get(++i));
                     case "--only" -> options.only = given.get(++i);
                     case "--out" -> options.outDir = given.get(++i);
                     case "--dedup-sizes" -> options.dedupSizes = Arrays.stream(given.get(++i).split(","))
@@ -709,7 +775,8 @@ public final class Benchmark {
                     default -> throw new IllegalArgumentException("Unknown option " + arg + "; see bench/run --help");
                 }
             }
-            if (options.repetitions < 1 || options.chats < 1 || options.messagesPerChat < 1 || options.cycles < 1) {
+            if (options.repetitions < 1 || options.chats < 1 || options.messagesPerChat < 1 || options.cycles < 1
+                    || options.failoverRuns < 1) {
                 throw new IllegalArgumentException("Sizes and counts must be at least 1");
             }
             return options;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -32,6 +33,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * moment it acknowledges it. The newest such stamp is therefore the last acknowledgement, measured the same way for
  * every contender and without waiting for a consumer to notice. A producer's CreateTime would instead be the time
  * the record was handed to the producer, before batching, sending and the acknowledgement.
+ * <p>
+ * Two ways of counting. {@link #count} sums the end offsets (high watermarks): cheap, and exact for the producers
+ * without transactions, whose every offset is a record. The pipeline's exactly-once producer also writes a transaction
+ * marker (a control record, one per partition a transaction wrote to) that takes an offset but is no record, and a
+ * transaction it aborted leaves records no consumer of committed data sees: there the end offsets over-count.
+ * {@link #tally} therefore reads every record as a downstream {@code read_committed} consumer does, and counts what it
+ * is handed: markers and aborted records are not.
  */
 final class KafkaProbe implements AutoCloseable {
 
@@ -39,17 +47,26 @@ final class KafkaProbe implements AutoCloseable {
 
     private final String bootstrapServers;
     private final Admin admin;
+    /** read_uncommitted: its end offsets are the high watermarks, every append counted, markers included. */
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** read_committed: hands out what a downstream consumer of committed data sees. */
+    private final KafkaConsumer<byte[], byte[]> committed;
 
     KafkaProbe(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        this.consumer = new KafkaConsumer<>(Map.of(
+        this.consumer = consumer("read_uncommitted", 1);
+        this.committed = consumer("read_committed", 2_000);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String isolationLevel, int maxPollRecords) {
+        return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1));
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords));
     }
 
     String bootstrapServers() {
@@ -83,7 +100,10 @@ final class KafkaProbe implements AutoCloseable {
         }
     }
 
-    /** How many records the topics hold now (fresh topics: the sum of their end offsets). */
+    /**
+     * How many offsets the topics have taken now (fresh topics: the sum of their end offsets): the number of records
+     * for a producer without transactions, more than that for a transactional one (see {@link #tally}).
+     */
     long count(Collection<String> topics) {
         return endOffsets(topics).values().stream().mapToLong(Long::longValue).sum();
     }
@@ -97,7 +117,11 @@ final class KafkaProbe implements AutoCloseable {
                 .until(() -> count(topics), greaterThanOrEqualTo(expected));
     }
 
-    /** The broker's append time of the newest record on these topics, in epoch milliseconds. */
+    /**
+     * The broker's append time of the newest record on these topics, in epoch milliseconds: the record at each
+     * partition's last offset, so for a producer without transactions only (a transactional one's is a marker, which
+     * no consumer is handed; {@link #tally} has the newest append time of those).
+     */
     long lastAppendMillis(Collection<String> topics) {
         long last = Long.MIN_VALUE;
         for (Map.Entry<TopicPartition, Long> end : endOffsets(topics).entrySet()) {
@@ -113,13 +137,83 @@ final class KafkaProbe implements AutoCloseable {
         return last;
     }
 
-    /** One record of a topic, for checking what the contenders wrote. */
-    ConsumerRecord<byte[], byte[]> first(String topic) {
-        for (Map.Entry<TopicPartition, Long> end : endOffsets(List.of(topic)).entrySet()) {
-            if (end.getValue() > 0) {
-                return recordAt(end.getKey(), 0);
+    /** What a read_committed consumer finds on some topics: how many records, and the newest append time. */
+    record Tally(long records, long lastAppendMillis) {
+    }
+
+    /**
+     * Reads every record on the topics as a read_committed consumer, up to their last stable offset now, and counts
+     * them: exact whether they were written in transactions or not (the class comment says why the end offsets are
+     * not). Reads the whole topics, so it is called after a measurement, never while one runs.
+     */
+    Tally tally(Collection<String> topics) {
+        long[] tally = {0, Long.MIN_VALUE};
+        readCommitted(topics, Map.of(), record -> {
+            if (record.timestampType() != TimestampType.LOG_APPEND_TIME) {
+                throw new IllegalStateException(record.topic() + " is not stamped with the broker's append time");
+            }
+            tally[0]++;
+            tally[1] = Math.max(tally[1], record.timestamp());
+        });
+        return new Tally(tally[0], tally[1]);
+    }
+
+    /**
+     * Waits until no transaction is open on the topics, so that a {@link #tally} sees them whole: a transaction is
+     * visible once the broker wrote its markers, which it does after the producer's commit returned; until then the
+     * last stable offset (read_committed's end) stays below the high watermark.
+     */
+    void awaitSettled(Collection<String> topics, Duration timeout) {
+        await("no transaction open on " + topics).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(50))
+                .until(() -> lastStableOffsets(topics).equals(endOffsets(topics)));
+    }
+
+    /**
+     * Hands {@code each} the committed records of the topics from {@code from} (a partition not in it: from its
+     * beginning) up to the last stable offset now, partition by partition in offset order; returns how many.
+     */
+    long readCommitted(Collection<String> topics, Map<TopicPartition, Long> from,
+            Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        Map<TopicPartition, Long> end = lastStableOffsets(topics);
+        committed.assign(end.keySet());
+        for (TopicPartition partition : end.keySet()) {
+            committed.seek(partition, from.getOrDefault(partition, 0L));
+        }
+        long read = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (end.entrySet().stream().anyMatch(e -> committed.position(e.getKey(), Duration.ofSeconds(30)) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Could not read " + topics + " to their end within 5 minutes");
+            }
+            for (ConsumerRecord<byte[], byte[]> record : committed.poll(Duration.ofMillis(200))) {
+                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    each.accept(record);
+                    read++;
+                }
             }
         }
+        committed.assign(List.of());
+        return read;
+    }
+
+    /** The first committed record of a topic, for checking what the contenders wrote; null when there is none. */
+    ConsumerRecord<byte[], byte[]> first(String topic) {
+        Map<TopicPartition, Long> end = lastStableOffsets(List.of(topic));
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            if (partition.getValue() > 0) {
+                committed.assign(List.of(partition.getKey()));
+                committed.seekToBeginning(List.of(partition.getKey()));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (System.nanoTime() < deadline
+                        && committed.position(partition.getKey(), Duration.ofSeconds(30)) < partition.getValue()) {
+                    for (ConsumerRecord<byte[], byte[]> record : committed.poll(Duration.ofMillis(200))) {
+                        committed.assign(List.of());
+                        return record;
+                    }
+                }
+            }
+        }
+        committed.assign(List.of());
         return null;
     }
 
@@ -137,13 +231,23 @@ final class KafkaProbe implements AutoCloseable {
         throw new IllegalStateException("Could not read " + partition + " at offset " + offset);
     }
 
-    private Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+    /** The high watermark of each partition: the offset the next append gets, whoever makes it. */
+    Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+        return new HashMap<>(consumer.endOffsets(partitions(topics), Duration.ofSeconds(30)));
+    }
+
+    /** The last stable offset of each partition: where a read_committed consumer stops (an open transaction's start). */
+    private Map<TopicPartition, Long> lastStableOffsets(Collection<String> topics) {
+        return new HashMap<>(committed.endOffsets(partitions(topics), Duration.ofSeconds(30)));
+    }
+
+    private List<TopicPartition> partitions(Collection<String> topics) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
-        return new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+        return partitions;
     }
 
     private void awaitMetadata(Collection<String> topics) {
@@ -163,6 +267,7 @@ final class KafkaProbe implements AutoCloseable {
     @Override
     public void close() {
         consumer.close(Duration.ofSeconds(2));
+        committed.close(Duration.ofSeconds(2));
         admin.close(Duration.ofSeconds(2));
     }
 }
