@@ -783,22 +783,10 @@ public final class Benchmark {
         }
     }
 
-    /**
-     * A repository on this topic, as the pipeline builds it. Its constructor takes the Kafka settings either as a map
-     * or (newer) as a supplier of one; both are accepted so the benchmark keeps up with the pipeline.
-     */
-    static DedupState repository(String topic, String bootstrapServers) throws Exception {
+    /** The dedup state on this topic, as the pipeline builds it by default (exactly once: read_committed). */
+    static DedupState repository(String topic, String bootstrapServers) {
         Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        Duration timeout = Duration.ofMinutes(5);
-        for (java.lang.reflect.Constructor<?> constructor : DedupState.class.getConstructors()) {
-            Class<?>[] types = constructor.getParameterTypes();
-            if (types.length == 3 && types[0] == String.class && types[2] == Duration.class) {
-                Object settings = types[1] == java.util.function.Supplier.class
-                        ? (java.util.function.Supplier<Map<String, Object>>) () -> kafka : kafka;
-                return (DedupState) constructor.newInstance(topic, settings, timeout);
-            }
-        }
-        throw new IllegalStateException("No known constructor of DedupState");
+        return new DedupState(topic, () -> kafka, Duration.ofMinutes(5), true);
     }
 
     static Map<String, Object> dedupProducerConfig(String bootstrapServers) {
