@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -64,6 +66,12 @@ import org.slf4j.LoggerFactory;
 public class Transactions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
+    /**
+     * How many responses may wait for a transaction at once. Beyond that the call threads wait too, so that a Kafka
+     * slower than ChakraHQ holds back the calls instead of filling the heap with responses (a poll of thousands of
+     * chats would otherwise hold them all); with 100-message responses this is some 4 MB.
+     */
+    private static final int MAX_WAITING = 64;
 
     private final Supplier<KafkaConfiguration> kafka;
     private final String transactionalId;
@@ -72,6 +80,7 @@ public class Transactions {
     /** Tells the lease that another replica took over: this one stops polling and stands by. */
     private final Runnable standBy;
     private final Queue<Pending> ready = new ConcurrentLinkedQueue<>();
+    private final Semaphore waiting = new Semaphore(MAX_WAITING);
     /** The one thread that uses the producer (close aside): transactions, one after the other. */
     private final ExecutorService publisher;
     /** Where a response's exchange goes on once its transaction ended (settle, its summary), off the publisher thread. */
@@ -116,15 +125,24 @@ public class Transactions {
      * fails when the transaction failed: nothing of it is visible to a read_committed consumer, and Publishing.settle
      * releases every claim.
      */
-    public CompletableFuture<Void> publish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+    public CompletableFuture<Void> publish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll)
+            throws InterruptedException {
         try {
             failFastWhileUnanswered();
         } catch (KafkaException e) {
             return CompletableFuture.failedFuture(e);
         }
+        waiting.acquire();
         Pending mine = new Pending(poll.getBatch().entries());
+        mine.done.whenComplete((nothing, failure) -> waiting.release());
         ready.add(mine);
-        publisher.execute(this::commitReady);
+        try {
+            publisher.execute(this::commitReady);
+        } catch (RejectedExecutionException stopping) {
+            ready.remove(mine);
+            mine.done.completeExceptionally(stopping);
+            return CompletableFuture.failedFuture(stopping);
+        }
         CompletableFuture<Void> resumed = new CompletableFuture<>();
         mine.done.whenComplete((nothing, failure) -> continuation.execute(() -> {
             if (failure == null) {
