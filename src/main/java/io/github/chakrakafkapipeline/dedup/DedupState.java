@@ -39,11 +39,13 @@ import org.slf4j.LoggerFactory;
  * The dedup state: which messages already reached Kafka, kept in a compacted Kafka topic so that the service itself
  * stays stateless and a restart publishes nothing again.
  * <p>
- * Used by {@link io.github.chakrakafkapipeline.publish.DedupClaim} the way Camel's idempotent consumer uses it in eager mode: {@link #add} claims a key
- * before publishing, so two polls that return the same message at once cannot both publish it; {@link #confirm},
- * called only once Kafka acknowledged the message, records it; {@link #remove} releases the claim of a message that failed, so the next poll tries again.
- * Nothing is recorded that did not reach Kafka. A crash between the acknowledgement and the record can only cause a
- * duplicate of that in-flight message, never a loss.
+ * Used by the dedup step (publish.DedupClaim) the way Camel's idempotent consumer uses it in eager mode: {@link #add}
+ * claims a key before publishing, so two polls that return the same message at once cannot both publish it;
+ * {@link #confirm}, called only once the message reached Kafka, records it; {@link #remove} releases the claim of a
+ * message that failed, so the next poll tries again. Nothing is recorded that did not reach Kafka. Exactly once, the
+ * dedup record is committed in the message's own transaction ({@link #record}), and only committed records are read;
+ * at least once, this state writes it after Kafka's acknowledgement, and a crash in between can publish that in-flight
+ * message twice, never lose it.
  * <p>
  * Camel's KafkaIdempotentRepository is not used because it records a key when it is claimed (so a crash before the
  * publish loses the message), keeps only a bounded LRU cache, and starts with a partial state when loading is slow.
