@@ -58,6 +58,9 @@ class PipelineSettingsTest {
         assertEquals("Invalid setting CHAKRA_HTTP_CONCURRENCY (chakra.http.concurrency in "
                 + "config/application.properties): '0' is not a whole number above 0",
                 errorWith("chakra.http.concurrency", "0"));
+        assertEquals("Invalid setting PIPELINE_DELIVERY (pipeline.delivery in config/application.properties): "
+                + "'exactly_once' is not exactly-once or at-least-once (at-least-once for a Kafka cluster without "
+                + "transactions)", errorWith("pipeline.delivery", "exactly_once"));
     }
 
     @Test

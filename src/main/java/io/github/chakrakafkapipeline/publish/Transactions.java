@@ -313,6 +313,13 @@ public class Transactions {
         Producer<String, String> opened = new KafkaProducer<>(config);
         try {
             opened.initTransactions();
+        } catch (TimeoutException e) {
+            opened.close(Duration.ZERO);
+            // the broker may well be up: a cluster that cannot run transactions answers this way too
+            throw new TimeoutException("Kafka did not open transactional id " + transactionalId + " in time: the "
+                    + "brokers are down, or cannot run transactions (the transaction state log needs "
+                    + "transaction.state.log.replication.factor brokers); for a cluster without transactions set "
+                    + "PIPELINE_DELIVERY=at-least-once", e);
         } catch (RuntimeException e) {
             opened.close(Duration.ZERO);
             throw e;
