@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.chakrakafkapipeline.demo.ChakraSandbox;
 import io.github.chakrakafkapipeline.publish.Publishing;
@@ -44,7 +42,6 @@ class ReplicasIT {
     private static final String TOKEN = "replicas-token-2f7d5c9a1e3b8d4f6a0c";
     private static final Topics TOPICS = Topics.prefixed("replicas.");
     private static final Path LOG = Path.of("target", "replicas-it.log");
-    private static final Pattern METRIC = Pattern.compile("(?m)^(\\w+)(\\{[^}]*})? ([0-9.eE+-]+|NaN)$");
     private static final String COMMITTED = "chakra_pipeline_transactions_total{outcome=\"committed\"}";
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -72,37 +69,37 @@ class ReplicasIT {
                 }
                 await("one replica leads").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                         .until(() -> leaders(ports) == 1 && externalIds(kafka).size() >= 5);
-                int first = metric(ports[0], "chakra_pipeline_lease_leader") == 1 ? 0 : 1;
+                int first = PipelineJar.metric(ports[0], "chakra_pipeline_lease_leader") == 1 ? 0 : 1;
                 int second = 1 - first;
 
                 // for a while, only the leader calls ChakraHQ
                 await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
                 assertEquals(1, leaders(ports), "exactly one leader");
-                assertEquals(0.0, metric(ports[second], "chakra_pipeline_api_calls_total"), "the standby calls nobody");
-                assertTrue(metric(ports[first], "chakra_pipeline_api_calls_total") > 0, "the leader polls");
+                assertEquals(0.0, PipelineJar.metric(ports[second], "chakra_pipeline_api_calls_total"), "the standby calls nobody");
+                assertTrue(PipelineJar.metric(ports[first], "chakra_pipeline_api_calls_total") > 0, "the leader polls");
                 assertEquals("UP", health(ports[second]), "a standby is ready: it can take over");
 
                 // frozen midway between two polls (the cron fires on the second, a poll takes some 100 ms), so that
                 // the count read just before is the count at the freeze
                 await().pollInterval(Duration.ofMillis(10)).until(() -> System.currentTimeMillis() % 1000 >= 600);
-                double committedAtFreeze = metric(ports[first], COMMITTED);
+                double committedAtFreeze = PipelineJar.metric(ports[first], COMMITTED);
                 signal(replicas.get(first), "STOP");
                 long frozen = System.nanoTime();
                 int beforeTakeover = externalIds(kafka).size();
                 await("the standby takes over from the frozen leader").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(200))
-                        .until(() -> metric(ports[second], "chakra_pipeline_lease_leader") == 1
+                        .until(() -> PipelineJar.metric(ports[second], "chakra_pipeline_lease_leader") == 1
                                 && externalIds(kafka).size() > beforeTakeover);
                 long takeoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozen);
                 signal(replicas.get(first), "CONT");
                 await("the thawed replica stands by").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> metric(ports[first], "chakra_pipeline_lease_leader") == 0);
+                        .until(() -> PipelineJar.metric(ports[first], "chakra_pipeline_lease_leader") == 0);
                 await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
-                assertEquals(committedAtFreeze, metric(ports[first], COMMITTED),
+                assertEquals(committedAtFreeze, PipelineJar.metric(ports[first], COMMITTED),
                         "the thawed replica committed no transaction after the takeover");
                 assertEquals(1, leaders(ports), "one leader after the thaw");
-                assertEquals(1.0, metric(ports[second], "chakra_pipeline_lease_leader"), "the new leader keeps the lease");
-                double fenced = metric(ports[first], "chakra_pipeline_transactions_fenced_total");
+                assertEquals(1.0, PipelineJar.metric(ports[second], "chakra_pipeline_lease_leader"), "the new leader keeps the lease");
+                double fenced = PipelineJar.metric(ports[first], "chakra_pipeline_transactions_fenced_total");
 
                 long killed = System.nanoTime();
                 replicas.get(second).destroyForcibly();
@@ -110,7 +107,7 @@ class ReplicasIT {
                 int beforeFailover = externalIds(kafka).size();
                 await("the first replica takes over again").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(200))
-                        .until(() -> metric(ports[first], "chakra_pipeline_lease_leader") == 1
+                        .until(() -> PipelineJar.metric(ports[first], "chakra_pipeline_lease_leader") == 1
                                 && externalIds(kafka).size() > beforeFailover);
                 long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
 
@@ -149,26 +146,9 @@ class ReplicasIT {
     private int leaders(int[] ports) {
         int leaders = 0;
         for (int port : ports) {
-            leaders += metric(port, "chakra_pipeline_lease_leader") == 1 ? 1 : 0;
+            leaders += PipelineJar.metric(port, "chakra_pipeline_lease_leader") == 1 ? 1 : 0;
         }
         return leaders;
-    }
-
-    /** The sum of a metric over its labels, 0 when it is not served (yet), -1 when the replica does not answer. */
-    private double metric(int port, String name) {
-        try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            double sum = 0;
-            for (Matcher line = METRIC.matcher(body); line.find(); ) {
-                if (line.group(1).equals(name) || (line.group(1) + line.group(2)).equals(name)) {
-                    sum += Double.parseDouble(line.group(3));
-                }
-            }
-            return sum;
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     private String health(int port) throws Exception {

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.chakrakafkapipeline.demo.ChakraSandbox;
 import io.github.chakrakafkapipeline.publish.Publishing;
@@ -48,7 +46,6 @@ final class FailoverBenchmark {
     static final int CHATS = 3;
     static final long TICK_MILLIS = 200;
     static final String CRON = "0/1 * * * * ?";
-    private static final Pattern METRIC = Pattern.compile("(?m)^(\\w+)(\\{[^}]*})? ([0-9.eE+-]+|NaN)$");
     private static final String LEADER = "chakra_pipeline_lease_leader";
 
     private final Benchmark bench;
@@ -107,7 +104,7 @@ final class FailoverBenchmark {
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> firstAppendFrom(topics, endAtKill), first -> first != Long.MAX_VALUE);
             await("the other replica holds the lease").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> metric(ports[standby], LEADER) == 1);
+                    .pollInterval(Duration.ofMillis(200)).until(() -> PipelineJar.metric(ports[standby], LEADER) == 1);
 
             long[] records = {0};
             Set<String> externalIds = new HashSet<>();
@@ -166,8 +163,8 @@ final class FailoverBenchmark {
 
     /** The index of the one replica that leads, or -1 (none, or both say so). */
     private int leader(int[] ports) {
-        boolean first = metric(ports[0], LEADER) == 1;
-        boolean second = metric(ports[1], LEADER) == 1;
+        boolean first = PipelineJar.metric(ports[0], LEADER) == 1;
+        boolean second = PipelineJar.metric(ports[1], LEADER) == 1;
         return first == second ? -1 : first ? 0 : 1;
     }
 
@@ -180,26 +177,6 @@ final class FailoverBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    /** The sum of a metric over its labels, 0 when it is not served (yet), -1 when the replica does not answer. */
-    private double metric(int port, String name) {
-        try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            double sum = 0;
-            for (Matcher line = METRIC.matcher(body); line.find(); ) {
-                if (line.group(1).equals(name)) {
-                    sum += Double.parseDouble(line.group(3));
-                }
-            }
-            return sum;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 }

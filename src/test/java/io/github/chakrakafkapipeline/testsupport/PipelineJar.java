@@ -1,11 +1,21 @@
 package io.github.chakrakafkapipeline.testsupport;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The packaged jar (target/chakra-kafka-pipeline.jar) in a child process, as ops run it: configured by environment. */
 public final class PipelineJar {
+
+    private static final Pattern METRIC = Pattern.compile("(?m)^(\\w+)(\\{[^}]*})? ([0-9.eE+-]+|NaN)$");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private PipelineJar() {
     }
@@ -24,5 +34,30 @@ public final class PipelineJar {
                 "-jar", "target/chakra-kafka-pipeline.jar")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+
+    /**
+     * A metric of the running jar on its management port, summed over its labels ({@code name}, e.g.
+     * {@code chakra_pipeline_api_calls_total}) or one series ({@code name{labels}}); 0 when it is not served (yet), -1
+     * when the replica does not answer (stopped, or frozen).
+     */
+    public static double metric(int managementPort, String name) {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            double sum = 0;
+            for (Matcher line = METRIC.matcher(body); line.find(); ) {
+                if (line.group(1).equals(name) || (line.group(1) + line.group(2)).equals(name)) {
+                    sum += Double.parseDouble(line.group(3));
+                }
+            }
+            return sum;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 }
