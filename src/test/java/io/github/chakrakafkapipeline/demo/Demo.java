@@ -104,7 +104,7 @@ public final class Demo {
                 Kafka broker (embedded):   %s
                 ChakraHQ sandbox:          %s  (token "%s"; a new message every ~2 s)
                 Polled every 5 s:          chats %s by chat id; phones %s by phone number
-                Read the topics by hand:   kcat -b %s -t %s -C -f '%%k %%h %%s\\n'
+                Read the topics by hand:   kcat -b %s -X isolation.level=read_committed -t %s -C -f '%%k %%h %%s\\n'
                                            (also %s, %s; Debian package kcat)
                 Health and metrics:        http://localhost:%d/observe/health?exposureLevel=full, /observe/metrics
                 Published records follow below. Ctrl+C stops the demo.
@@ -124,6 +124,8 @@ public final class Demo {
             config.put(ConsumerConfig.GROUP_ID_CONFIG, "chakra-demo-" + UUID.randomUUID());
             config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // a throwaway group, nothing to resume
+            // what a downstream consumer should do: committed transactions only, each message once
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
             config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
             this.consumer = new KafkaConsumer<>(config);
