@@ -232,9 +232,10 @@ public class Transactions {
      */
     private void send(Producer<String, String> transactional, List<Pending> group, List<Future<RecordMetadata>> sent) {
         transactional.beginTransaction();
+        KafkaConfiguration configuration = kafka.get(); // once per transaction: a look-up of the component
         for (Pending pending : group) {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
-                sent.add(transactional.send(record(entry.record())));
+                sent.add(transactional.send(record(entry.record(), configuration)));
                 transactional.send(dedupState.record(entry.dedupKey()));
             }
         }
@@ -281,8 +282,11 @@ public class Transactions {
      */
     private void failFastWhileUnanswered() {
         Long since = unansweredAt;
+        if (since == null) {
+            return;
+        }
         long waitMillis = kafka.get().getMaxBlockMs();
-        if (since != null && System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(waitMillis)) {
+        if (System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(waitMillis)) {
             throw new KafkaException("Kafka did not answer the transaction before this one, within the last "
                     + waitMillis + " ms (" + unanswered + "); not waiting again for this response, tried next poll");
         }
@@ -408,8 +412,7 @@ public class Transactions {
      * The record camel-kafka would send for this message: topic, key, the body as the value, and the headers its
      * header filter strategy lets through, serialized by its header serializer (KafkaProducer.getPropagatedHeaders).
      */
-    private ProducerRecord<String, String> record(Message message) {
-        KafkaConfiguration configuration = kafka.get();
+    private static ProducerRecord<String, String> record(Message message, KafkaConfiguration configuration) {
         HeaderFilterStrategy filter = configuration.getHeaderFilterStrategy();
         List<Header> headers = new ArrayList<>(message.getHeaders().size());
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
