@@ -7,10 +7,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.chakrakafkapipeline.chakra.CallNotifier;
+import io.github.chakrakafkapipeline.chakra.PagedFetch;
+import io.github.chakrakafkapipeline.chakra.RequestBudget;
 import io.github.chakrakafkapipeline.chakra.ResponsePaging;
 import io.github.chakrakafkapipeline.chakra.ResponseParser;
 import io.github.chakrakafkapipeline.chakra.RetryNotifier;
 import io.github.chakrakafkapipeline.chakra.RetryPolicy;
+import io.github.chakrakafkapipeline.chats.ChatActivity;
+import io.github.chakrakafkapipeline.chats.ChatListing;
+import io.github.chakrakafkapipeline.chats.Sweep;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseService;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
@@ -53,6 +58,9 @@ public class PipelineConfiguration implements CamelConfiguration {
     public static final String DEDUP_CLAIM = "dedupClaim";
     public static final String TRANSACTIONS = "transactions";
     public static final String PIPELINE_READINESS = "pipelineReadiness";
+    public static final String REQUEST_BUDGET = "requestBudget";
+    public static final String CHAT_ACTIVITY = "chatActivity";
+    public static final String CHAT_LISTING = "chatListing";
     /** The master: namespace of the poll: the one lease the replicas compete for. */
     public static final String POLL_LEASE = "messages-poll";
 
@@ -70,13 +78,49 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     /** A poll more than a second late is one that waited for a slow poll to end. */
     @BindToRegistry(POLL_SCHEDULE)
-    public PollSchedule pollSchedule() {
-        return new PollSchedule(Duration.ofSeconds(1), Clock.systemUTC());
+    public PollSchedule pollSchedule(@PropertyInject("pipeline.poll.cron") String cron) {
+        return new PollSchedule(Duration.ofSeconds(1), Clock.systemUTC(), cron);
+    }
+
+    @BindToRegistry(REQUEST_BUDGET)
+    public RequestBudget requestBudget(@PropertyInject("chakra.http.requests.per.second") int requestsPerSecond,
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
+        return new RequestBudget(requestsPerSecond, metrics);
+    }
+
+    @BindToRegistry(CHAT_ACTIVITY)
+    public ChatActivity chatActivity(CamelContext context,
+            @PropertyInject("pipeline.chat.activity.topic") String topic,
+            @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis,
+            @PropertyInject("pipeline.delivery") String delivery) {
+        return new ChatActivity(topic, () -> KafkaClientConfig.of(context), Duration.ofMillis(loadTimeoutMillis),
+                PipelineSettings.exactlyOnce(delivery));
+    }
+
+    @BindToRegistry(CHAT_LISTING)
+    public ChatListing chatListing(@BeanInject(CHAT_ACTIVITY) ChatActivity activity,
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics,
+            @PropertyInject("chakra.chat.list.request.body") String request,
+            @PropertyInject("chakra.chat.list.paging") String paging,
+            @PropertyInject("chakra.chat.list.page.size") int pageSize,
+            @PropertyInject("chakra.chat.list.max.pages") int maxPages,
+            @PropertyInject("chakra.chat.list.id.field") String idField,
+            @PropertyInject("chakra.chat.list.activity.field") String activityField) {
+        return new ChatListing(activity, metrics, request, ResponsePaging.parseStyle(paging), pageSize, maxPages,
+                idField.trim(), activityField.trim());
     }
 
     @BindToRegistry(TARGET_POLLS)
-    public TargetPolls targetPolls(@BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
-        return new TargetPolls(metrics);
+    public TargetPolls targetPolls(@BeanInject(PIPELINE_METRICS) PipelineMetrics metrics,
+            @BeanInject(PIPELINE_SETTINGS) PipelineSettings settings, @BeanInject(POLL_SCHEDULE) PollSchedule schedule,
+            @BeanInject(REQUEST_BUDGET) RequestBudget budget, @BeanInject(CHAT_ACTIVITY) ChatActivity activity,
+            @BeanInject(CHAT_LISTING) ChatListing listing,
+            @PropertyInject("chakra.chat.sweep.interval.millis") long sweepMillis,
+            @PropertyInject("chakra.target.backoff.max.millis") long backoffMaxMillis,
+            @PropertyInject("chakra.chat.messages.paging") String chatPaging,
+            @PropertyInject("chakra.phone.messages.paging") String phonePaging) {
+        return new TargetPolls(metrics, settings, schedule, budget, activity, listing,
+                new Sweep(Duration.ofMillis(sweepMillis)), Duration.ofMillis(backoffMaxMillis), chatPaging, phonePaging);
     }
 
     @BindToRegistry(RESPONSE_PARSER)
@@ -93,14 +137,16 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(CHAKRA_RETRY_POLICY)
-    public RetryPolicy chakraRetryPolicy(@PropertyInject("chakra.http.retry.max.delay.millis") long maxDelayMillis) {
-        return new RetryPolicy(maxDelayMillis, Clock.systemUTC());
+    public RetryPolicy chakraRetryPolicy(@PropertyInject("chakra.http.retry.max.delay.millis") long maxDelayMillis,
+            @PropertyInject("chakra.http.retry.initial.delay.millis") long initialDelayMillis,
+            @BeanInject(REQUEST_BUDGET) RequestBudget budget) {
+        return new RetryPolicy(maxDelayMillis, initialDelayMillis, budget, Clock.systemUTC());
     }
 
     @BindToRegistry(CHAKRA_RETRY_NOTIFIER)
     public RetryNotifier chakraRetryNotifier(@BeanInject(CHAKRA_RETRY_POLICY) RetryPolicy policy,
-            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
-        return new RetryNotifier(policy, metrics);
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics, @BeanInject(REQUEST_BUDGET) RequestBudget budget) {
+        return new RetryNotifier(policy, metrics, budget);
     }
 
     @BindToRegistry(CHAKRA_CALL_NOTIFIER)
@@ -144,10 +190,10 @@ public class PipelineConfiguration implements CamelConfiguration {
      */
     @BindToRegistry(TRANSACTIONS)
     public Transactions transactions(CamelContext context, @PropertyInject("pipeline.name") String pipelineName,
-            @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics,
-            @BeanInject(CHAKRA_CALLS) ExecutorService chakraCalls) {
+            @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_ACTIVITY) ChatActivity chatActivity,
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics, @BeanInject(CHAKRA_CALLS) ExecutorService chakraCalls) {
         return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
-                pipelineName.trim() + ".publisher", dedupState, metrics,
+                pipelineName.trim() + ".publisher", dedupState, chatActivity, metrics,
                 () -> lease(context).ifPresent(KafkaLeaseView::stepDown),
                 context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions"), chakraCalls);
     }
@@ -156,8 +202,10 @@ public class PipelineConfiguration implements CamelConfiguration {
     public ReadinessCheck pipelineReadiness(CamelContext context,
             @BeanInject(DEDUP_STATE) DedupState dedupState,
             @BeanInject(CHAKRA_CALL_NOTIFIER) CallNotifier calls) {
+        // target polls looked up when asked: Camel binds the beans with the most parameters last
         return new ReadinessCheck(() -> KafkaClientConfig.of(context), dedupState, calls,
-                new RouteReloads(context), () -> lease(context));
+                new RouteReloads(context), () -> lease(context),
+                () -> context.getRegistry().lookupByNameAndType(TARGET_POLLS, TargetPolls.class).progress());
     }
 
     @Override
@@ -166,6 +214,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         checkManagementPort(context);
         // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
         context.addService(context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class));
+        PipelineSettings settings = context.getRegistry().lookupByNameAndType(PIPELINE_SETTINGS, PipelineSettings.class);
+        ChatActivity chatActivity = context.getRegistry().lookupByNameAndType(CHAT_ACTIVITY, ChatActivity.class);
+        if (settings.discovery()) {
+            context.addService(chatActivity);
+        }
         CamelClusterService cluster = null;
         if (Boolean.parseBoolean(property(context, "pipeline.lease.enabled"))) {
             // master: finds it among the context's services; with false, a cluster service declared as a bean leads
@@ -181,8 +234,18 @@ public class PipelineConfiguration implements CamelConfiguration {
                 cluster = service;
             }
         }
+        if (cluster != null) {
+            // a replica that takes over lists every chat once: the one before may have seen changes this one did not
+            ChatListing listing = context.getRegistry().lookupByNameAndType(CHAT_LISTING, ChatListing.class);
+            cluster.getView(POLL_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+                if (leader != null && leader.isLocal()) {
+                    listing.forget();
+                }
+            });
+        }
         if (PipelineSettings.exactlyOnce(property(context, "pipeline.delivery"))) {
             Transactions transactions = context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
+            chatActivity.writeThrough(transactions::publishActivity);
             context.addLifecycleStrategy(new LifecycleStrategySupport() {
                 @Override
                 public void onContextStopped(CamelContext stopped) {
@@ -238,6 +301,25 @@ public class PipelineConfiguration implements CamelConfiguration {
                 () -> lease(context).map(KafkaLeaseView::leadershipChanges).orElse(0L));
         metrics.functionCounter("chakra.pipeline.routes.reload.failures",
                 "Reloads rejected because an edited route file was broken", reloads::failures);
+        TargetPolls polls = context.getRegistry().lookupByNameAndType(TARGET_POLLS, TargetPolls.class);
+        ChatActivity chats = context.getRegistry().lookupByNameAndType(CHAT_ACTIVITY, ChatActivity.class);
+        RequestBudget budget = context.getRegistry().lookupByNameAndType(REQUEST_BUDGET, RequestBudget.class);
+        metrics.gauge("chakra.pipeline.chats.known", "Chats of the team known to discovery", chats::knownCount);
+        metrics.gauge("chakra.pipeline.sweep.progress.ratio", "How far the sweep's current round over the known chats is",
+                polls::sweepProgress);
+        metrics.functionCounter("chakra.pipeline.sweeps", "Sweep rounds completed over every known chat",
+                polls::sweepsCompleted);
+        metrics.gauge("chakra.pipeline.api.budget.requests.per.second", "The request budget: calls per second to "
+                + "ChakraHQ (CHAKRA_HTTP_REQUESTS_PER_SECOND)", budget::requestsPerSecond);
+        metrics.gauge("chakra.pipeline.api.budget.waiting", "Calls waiting for a permit of the request budget",
+                budget::waiting);
+        metrics.gauge("chakra.pipeline.targets.running", "Target reads under way, in the background of the polls",
+                polls::running);
+        metrics.gauge("chakra.pipeline.targets.backing.off", "Targets paused after failed reads", polls::backingOff);
+        metrics.gauge("chakra.pipeline.last.successful.read.timestamp.seconds", "When a target read or a List chats pass "
+                + "last ended well, in epoch seconds (0 before any)", () -> polls.lastSuccessMillis() / 1000.0);
+        metrics.registerAtZero(property(context, "pipeline.topic.inbound"), property(context, "pipeline.topic.outbound"),
+                property(context, "pipeline.topic.dead-letter"));
     }
 
     /** The poll's lease on Kafka, once the poll route started; empty with another cluster service. */

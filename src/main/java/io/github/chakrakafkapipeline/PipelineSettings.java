@@ -23,10 +23,12 @@ public final class PipelineSettings {
 
     private final List<String> chatIds;
     private final List<String> phoneNumbers;
+    private final boolean discovery;
 
-    private PipelineSettings(List<String> chatIds, List<String> phoneNumbers) {
+    private PipelineSettings(List<String> chatIds, List<String> phoneNumbers, boolean discovery) {
         this.chatIds = chatIds;
         this.phoneNumbers = phoneNumbers;
+        this.discovery = discovery;
     }
 
     /** Reads and checks the settings; {@code lookup} returns a key's resolved value, or null when it is unset. */
@@ -45,10 +47,10 @@ public final class PipelineSettings {
         List<String> topics = Arrays.asList(
                 required(lookup, "pipeline.topic.inbound"), required(lookup, "pipeline.topic.outbound"),
                 required(lookup, "pipeline.topic.dead-letter"), required(lookup, "pipeline.dedup.topic"),
-                required(lookup, "pipeline.lease.topic"));
+                required(lookup, "pipeline.lease.topic"), required(lookup, "pipeline.chat.activity.topic"));
         if (topics.stream().distinct().count() != topics.size()) {
-            throw new InvalidSettingException("pipeline.topic.inbound", "the inbound, outbound, dead-letter, dedup "
-                    + "and lease topics must be five different topics, not " + topics);
+            throw new InvalidSettingException("pipeline.topic.inbound", "the inbound, outbound, dead-letter, dedup, "
+                    + "lease and chat activity topics must be six different topics, not " + topics);
         }
         required(lookup, "pipeline.name");
         exactlyOnce(lookup.apply("pipeline.delivery"));
@@ -64,13 +66,36 @@ public final class PipelineSettings {
             throw new InvalidSettingException("chakra.phone.messages.request.body", "${exchangeProperty.chakraTarget} is "
                     + "no longer set; write ${exchangeProperty.targetPoll.target} for the phone number");
         }
-        for (String key : List.of("chakra.paging.page.size", "chakra.paging.max.pages", "chakra.http.concurrency")) {
+        requireJsonObject("chakra.chat.list.request.body", lookup.apply("chakra.chat.list.request.body"));
+        requirePagingStyle("chakra.chat.list.paging", lookup.apply("chakra.chat.list.paging"));
+        required(lookup, "chakra.chat.list.id.field");
+        required(lookup, "chakra.chat.list.activity.field");
+        for (String key : List.of("chakra.paging.page.size", "chakra.paging.max.pages", "chakra.http.concurrency",
+                "chakra.http.requests.per.second", "chakra.chat.list.page.size", "chakra.chat.list.max.pages",
+                "chakra.chat.sweep.interval.millis", "chakra.target.backoff.max.millis")) {
             requirePositive(key, lookup.apply(key));
         }
         List<String> chatIds = list(lookup, "chakra.chat.ids", CHAT_ID, "a chat id (letters, digits, '-' or '_')");
         List<String> phoneNumbers = list(lookup, "chakra.phone.numbers", PHONE_NUMBER,
                 "a phone number with country code, digits only, no '+' (e.g. 919901258433)");
-        return new PipelineSettings(chatIds, phoneNumbers);
+        return new PipelineSettings(chatIds, phoneNumbers, discovery(lookup.apply("chakra.chat.discovery"), chatIds));
+    }
+
+    /** Discovery with List chats: on, off, or auto (the default): on when no chat ids are listed. */
+    private static boolean discovery(String value, List<String> chatIds) {
+        String discovery = value == null ? "" : value.trim();
+        return switch (discovery) {
+            case "on" -> true;
+            case "off" -> false;
+            case "auto" -> chatIds.isEmpty();
+            default -> throw new InvalidSettingException("chakra.chat.discovery", "'" + value + "' is not auto, on or "
+                    + "off (auto: find the team's chats with List chats when CHAKRA_CHAT_IDS is empty)");
+        };
+    }
+
+    /** Whether the poll finds the team's chats itself, with List chats. */
+    public boolean discovery() {
+        return discovery;
     }
 
     public List<String> chatIds() {

@@ -1,10 +1,12 @@
 package io.github.chakrakafkapipeline;
 
 import java.time.Clock;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.Date;
 
 import org.apache.camel.Header;
+import org.quartz.CronExpression;
 
 /**
  * Whether a poll that Quartz fires now is still on time. Quartz fires the polls missed while a slow poll ran (a broker
@@ -15,10 +17,24 @@ public class PollSchedule {
 
     private final Duration tolerance;
     private final Clock clock;
+    private final CronExpression cron;
 
-    public PollSchedule(Duration tolerance, Clock clock) {
+    /** {@code cron} is pipeline.poll.cron, checked at start-up. */
+    public PollSchedule(Duration tolerance, Clock clock, String cron) {
         this.tolerance = tolerance;
         this.clock = clock;
+        try {
+            this.cron = new CronExpression(cron);
+        } catch (ParseException e) {
+            throw new InvalidSettingException("pipeline.poll.cron", "'" + cron + "' is not a Quartz cron expression");
+        }
+    }
+
+    /** The time between the next two polls: what the budget and the sweep plan by. */
+    public Duration interval() {
+        Date next = cron.getNextValidTimeAfter(Date.from(clock.instant()));
+        Date after = next == null ? null : cron.getNextValidTimeAfter(next);
+        return next == null || after == null ? Duration.ofMinutes(1) : Duration.ofMillis(after.getTime() - next.getTime());
     }
 
     public boolean isOnTime(@Header("scheduledFireTime") Date scheduled) {

@@ -19,10 +19,22 @@ public final class TargetPoll {
     public static final String CHAT_MESSAGES = "chat-messages";
     /** The operation "List previous messages for a phone number". */
     public static final String PHONE_MESSAGES = "phone-messages";
+    /** The operation "List chats" (discovery). */
+    public static final String CHAT_LIST = "chat-list";
+    /** Why a chat is read: List chats showed newer activity, ... */
+    public static final String CHANGED = "changed";
+    /** ... it is listed in CHAKRA_CHAT_IDS (or CHAKRA_PHONE_NUMBERS), read every poll, ... */
+    public static final String LISTED = "listed";
+    /** ... or the sweep's turn came, the safety net for what the activity missed. */
+    public static final String SWEEP = "sweep";
 
     private final String operation;
     private final String target;
     private final PagedFetch.Style pagingStyle;
+    private final String reason;
+    /** The chat's activity (ChakraHQ's updatedAt) to record once its messages reached Kafka; null when none. */
+    private final Long activity;
+    private volatile boolean activityRecorded;
     private final PublishBatch batch = new PublishBatch();
     private final long startedNanos = System.nanoTime();
     private PagedFetch paging;
@@ -30,12 +42,35 @@ public final class TargetPoll {
     private int duplicates;
     private int published;
     private int deadLettered;
-    private long elapsedNanos = -1;
+    private volatile long elapsedNanos = -1;
 
     public TargetPoll(String operation, String target, PagedFetch.Style pagingStyle) {
+        this(operation, target, pagingStyle, LISTED, null);
+    }
+
+    public TargetPoll(String operation, String target, PagedFetch.Style pagingStyle, String reason, Long activity) {
         this.operation = operation;
         this.target = target;
         this.pagingStyle = pagingStyle;
+        this.reason = reason;
+        this.activity = activity;
+    }
+
+    /** Why the target is read: {@value #CHANGED}, {@value #LISTED} or {@value #SWEEP}. */
+    public String getReason() {
+        return reason;
+    }
+
+    /**
+     * The activity to record for the chat once its messages reached Kafka: null when there is none, when it was
+     * recorded already (in the transaction of the messages), or when paging stopped before the oldest new message.
+     */
+    public Long getActivityToRecord() {
+        return activity == null || activityRecorded || paging == null || paging.isTruncated() ? null : activity;
+    }
+
+    public void activityRecorded() {
+        activityRecorded = true;
     }
 
     public String getOperation() {
@@ -92,6 +127,11 @@ public final class TargetPoll {
     /** Messages that message-route stopped on purpose (a filter added by ops), neither duplicates nor published. */
     public int getDropped() {
         return Math.max(0, received - duplicates - batch.size());
+    }
+
+    /** Whether the read ended well: every new message reached Kafka (set by {@link #finish}). */
+    public boolean isFinished() {
+        return elapsedNanos >= 0;
     }
 
     /** Marks the poll of this target done, for the summary's time. */

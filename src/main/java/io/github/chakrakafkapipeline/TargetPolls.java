@@ -1,29 +1,211 @@
 package io.github.chakrakafkapipeline;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
+import io.github.chakrakafkapipeline.chakra.MalformedResponseException;
+import io.github.chakrakafkapipeline.chakra.PagedFetch;
+import io.github.chakrakafkapipeline.chakra.RequestBudget;
 import io.github.chakrakafkapipeline.chakra.ResponsePaging;
+import io.github.chakrakafkapipeline.chats.ChatActivity;
+import io.github.chakrakafkapipeline.chats.ChatListing;
+import io.github.chakrakafkapipeline.chats.Sweep;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts the poll of one target, and once it is done, counts what became of its messages in the metrics. */
+/**
+ * Which targets a poll reads, and what became of each. A poll reads, in this order: the chats that List chats showed
+ * changed (and those whose last read failed), the chat ids and phone numbers listed in the settings, then the sweep's
+ * share of the known chats with what the request budget has left. Each target is read in the background
+ * (messages-poll's wireTap): a target still being read from an earlier poll is left out, so a chat that hangs holds up
+ * no other and is never read twice at once. A target whose read failed on ChakraHQ's side is read again at the next
+ * poll, then after pauses that double, up to CHAKRA_TARGET_BACKOFF_MAX_MILLIS: a chat that answers 404 or times out is
+ * not called every poll.
+ */
 public class TargetPolls {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TargetPolls.class);
+
     private final PipelineMetrics metrics;
+    private final PipelineSettings settings;
+    private final PollSchedule schedule;
+    private final RequestBudget budget;
+    private final ChatActivity activity;
+    private final ChatListing listing;
+    private final Sweep sweep;
+    private final Duration backoffMax;
+    private final PagedFetch.Style chatPaging;
+    private final PagedFetch.Style phonePaging;
+    private final Map<String, TargetPoll> running = new ConcurrentHashMap<>();
+    private final Map<String, Failures> backingOff = new ConcurrentHashMap<>();
+    private volatile long lastSuccessMillis;
 
-    public TargetPolls(PipelineMetrics metrics) {
+    /** Consecutive failures of one target, and when it may be read again (System.nanoTime). */
+    private record Failures(int count, long notBefore) {
+    }
+
+    public TargetPolls(PipelineMetrics metrics, PipelineSettings settings, PollSchedule schedule, RequestBudget budget,
+            ChatActivity activity, ChatListing listing, Sweep sweep, Duration backoffMax, String chatPaging,
+            String phonePaging) {
         this.metrics = metrics;
+        this.settings = settings;
+        this.schedule = schedule;
+        this.budget = budget;
+        this.activity = activity;
+        this.listing = listing;
+        this.sweep = sweep;
+        this.backoffMax = backoffMax;
+        this.chatPaging = ResponsePaging.parseStyle(chatPaging);
+        this.phonePaging = ResponsePaging.parseStyle(phonePaging);
     }
 
-    /** {@code pagingStyle} is none, page or skip (checked at start-up). */
-    public TargetPoll start(String operation, String target, String pagingStyle) {
-        return new TargetPoll(operation, target, ResponsePaging.parseStyle(pagingStyle));
+    /** The targets this poll reads, each marked as being read until its read ends ({@link #begin}). */
+    public List<TargetPoll> due() {
+        List<TargetPoll> due = new ArrayList<>();
+        Map<String, Long> changed = settings.discovery() ? activity.changed() : Map.of();
+        List<String> listed = settings.chatIds();
+        // newest activity first: under a tight budget the chats just written to go first
+        changed.entrySet().stream()
+                .filter(chat -> !listed.contains(chat.getKey()))
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED, chat.getValue()));
+        listed.forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED, changed.get(chat)));
+        settings.phoneNumbers().forEach(phone -> add(due, TargetPoll.PHONE_MESSAGES, phone, TargetPoll.LISTED, null));
+        if (settings.discovery()) {
+            Duration interval = schedule.interval();
+            int room = (int) (budget.requestsPerSecond() * interval.toSeconds()) - listing.pagesThisPoll() - due.size();
+            for (String chat : sweep.next(activity.known(), interval, Math.max(0, room),
+                    chat -> running.containsKey(key(TargetPoll.CHAT_MESSAGES, chat)))) {
+                add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.SWEEP, null);
+            }
+        }
+        Map<String, Integer> reasons = new TreeMap<>();
+        due.stream().filter(poll -> poll.getOperation().equals(TargetPoll.CHAT_MESSAGES))
+                .forEach(poll -> reasons.merge(poll.getReason(), 1, Integer::sum));
+        reasons.forEach(metrics::chatReads);
+        return due;
     }
 
+    private void add(List<TargetPoll> due, String operation, String target, String reason, Long activityValue) {
+        String key = key(operation, target);
+        Failures failures = backingOff.get(key);
+        if (failures != null && System.nanoTime() < failures.notBefore()) {
+            return;
+        }
+        PagedFetch.Style paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
+        TargetPoll poll = new TargetPoll(operation, target, paging, reason, activityValue);
+        if (running.putIfAbsent(key, poll) == null) {
+            due.add(poll);
+        }
+    }
+
+    /**
+     * The first step of a target's read: whatever becomes of the exchange, once it is done the target is no longer
+     * being read, and a failure counts towards its pause.
+     */
+    public void begin(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                ended(poll, done.getProperty(Exchange.EXCEPTION_CAUGHT, done.getException(), Throwable.class));
+            }
+        });
+    }
+
+    /** The last step of a read that ended well: counts what became of its messages in the metrics. */
     public void finish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
         Duration elapsed = poll.finish();
         metrics.fetched(poll.getOperation(), poll.getReceived());
         metrics.duplicates(poll.getOperation(), poll.getDuplicates());
         metrics.targetPolled(poll.getOperation(), elapsed);
+    }
+
+    private void ended(TargetPoll poll, Throwable failure) {
+        String key = key(poll.getOperation(), poll.getTarget());
+        running.remove(key, poll);
+        if (poll.isFinished()) {
+            backingOff.remove(key);
+            succeeded();
+        } else if (chakraFailure(failure)) {
+            Failures failures = backingOff.merge(key, new Failures(1, 0),
+                    (before, one) -> new Failures(before.count() + 1, 0));
+            // read again at the next poll after one failure, then after 1, 3, 7... poll intervals, up to the maximum
+            long pauseMillis = Math.min(backoffMax.toMillis(),
+                    schedule.interval().toMillis() * ((1L << Math.min(failures.count() - 1, 20)) - 1));
+            backingOff.put(key, new Failures(failures.count(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis)));
+            if (pauseMillis > 0) {
+                LOG.warn("{}: failed {} polls in a row; not read again for {} s (up to CHAKRA_TARGET_BACKOFF_MAX_MILLIS)",
+                        poll, failures.count(), pauseMillis / 1000);
+            }
+        }
+    }
+
+    /** A target read or a List chats pass ended well: the pipeline reaches ChakraHQ and Kafka. */
+    public void succeeded() {
+        lastSuccessMillis = System.currentTimeMillis();
+    }
+
+    /** ChakraHQ's failure, not Kafka's: a Kafka outage is no reason to read a target less often. */
+    private static boolean chakraFailure(Throwable failure) {
+        return failure instanceof HttpOperationFailedException || failure instanceof IOException
+                || failure instanceof MalformedResponseException;
+    }
+
+    private static String key(String operation, String target) {
+        return operation + " " + target;
+    }
+
+    /** Target reads under way, in the background of the polls. */
+    public int running() {
+        return running.size();
+    }
+
+    /** Targets paused after failures. */
+    public int backingOff() {
+        long now = System.nanoTime();
+        return (int) backingOff.values().stream().filter(failures -> failures.notBefore() > now).count();
+    }
+
+    /** For the full health report: whether the polls keep up. */
+    public Map<String, Object> progress() {
+        Map<String, Object> progress = new java.util.LinkedHashMap<>();
+        progress.put("discovery", settings.discovery() ? "on" : "off");
+        if (settings.discovery()) {
+            progress.put("chats.known", activity.knownCount());
+            progress.put("chats.changed.unread", activity.changed().size());
+            progress.put("sweep.progress", Math.round(sweep.progress() * 100) + " %");
+        }
+        progress.put("targets.running", running());
+        progress.put("targets.backing.off", backingOff());
+        progress.put("budget.requests.per.second", budget.requestsPerSecond());
+        progress.put("budget.waiting", budget.waiting());
+        long last = lastSuccessMillis;
+        progress.put("last.successful.read", last == 0 ? "none yet" : java.time.Instant.ofEpochMilli(last).toString());
+        return progress;
+    }
+
+    public double sweepProgress() {
+        return sweep.progress();
+    }
+
+    public long sweepsCompleted() {
+        return sweep.completed();
+    }
+
+    /** When a target read or a List chats pass last ended well (epoch ms; 0 before any). */
+    public long lastSuccessMillis() {
+        return lastSuccessMillis;
     }
 }

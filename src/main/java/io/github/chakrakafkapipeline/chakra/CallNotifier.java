@@ -53,6 +53,9 @@ public class CallNotifier extends EventNotifierSupport {
                 ? failed.getStatusCode()
                 : exchange.getException() != null ? 0 : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         metrics.apiCall(operation, status);
+        if (status == 401 || status == 403) {
+            metrics.tokenRejected();
+        }
         lastStatus.put(operation, status);
     }
 

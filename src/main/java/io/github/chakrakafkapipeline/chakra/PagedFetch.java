@@ -33,6 +33,7 @@ public final class PagedFetch {
     private final List<ReceivedMessage> collected = new ArrayList<>();
     private int pages;
     private boolean more = true;
+    private boolean truncated;
 
     public PagedFetch(String target, String baseRequest, Style style, int pageSize, int maxPages) {
         this.target = target;
@@ -44,19 +45,24 @@ public final class PagedFetch {
 
     /** The body of the next request: the configured body, with the paging fields when paging is on. */
     public String nextRequest() {
+        return pageRequest(baseRequest, style, pages, pageSize);
+    }
+
+    /** The request for page {@code index} (from 0): {@code request} with page/limit or skip/limit added. */
+    public static String pageRequest(String request, Style style, int index, int pageSize) {
         if (style == Style.NONE) {
-            return baseRequest;
+            return request;
         }
         ObjectNode body;
         try {
-            body = (ObjectNode) JSON.readTree(baseRequest); // a JSON object: checked at start-up
+            body = (ObjectNode) JSON.readTree(request); // a JSON object: checked at start-up
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("The request body for " + target + " is not JSON: " + baseRequest, e);
+            throw new IllegalStateException("The request body is not JSON: " + request, e);
         }
         if (style == Style.PAGE) {
-            body.put("page", pages + 1);
+            body.put("page", index + 1);
         } else {
-            body.put("skip", pages * pageSize);
+            body.put("skip", index * pageSize);
         }
         body.put("limit", pageSize);
         return body.toString();
@@ -73,6 +79,7 @@ public final class PagedFetch {
                 && !page.messages().stream().allMatch(m -> isPublished(m, alreadyPublished));
         if (more && pages >= maxPages) {
             more = false;
+            truncated = true;
             LOG.warn("{}: stopped after {} pages (chakra.paging.max.pages); older messages were not fetched this poll",
                     target, pages);
         }
@@ -80,6 +87,11 @@ public final class PagedFetch {
 
     public boolean isMore() {
         return more;
+    }
+
+    /** Whether paging stopped at chakra.paging.max.pages, older messages left for a later poll. */
+    public boolean isTruncated() {
+        return truncated;
     }
 
     /** Everything fetched, oldest first: the API responses newest first, consumers get each chat in timestamp order. */

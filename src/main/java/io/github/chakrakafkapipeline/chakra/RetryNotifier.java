@@ -20,14 +20,17 @@ public class RetryNotifier implements Processor {
 
     private final RetryPolicy policy;
     private final PipelineMetrics metrics;
+    private final RequestBudget budget;
 
-    public RetryNotifier(RetryPolicy policy, PipelineMetrics metrics) {
+    public RetryNotifier(RetryPolicy policy, PipelineMetrics metrics, RequestBudget budget) {
         this.policy = policy;
         this.metrics = metrics;
+        this.budget = budget;
     }
 
+    /** Also takes the retry's permit of the request budget: a retry is a call like any other. */
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws InterruptedException {
         TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
         Throwable error = RetryPolicy.failure(exchange);
         OptionalLong asked = policy.retryAfterMillis(error);
@@ -35,6 +38,7 @@ public class RetryNotifier implements Processor {
         LOG.warn("{}: {}; retry {} of {}{}", poll, describe(error),
                 exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER), exchange.getIn().getHeader(Exchange.REDELIVERY_MAX_COUNTER),
                 asked.isEmpty() ? "" : " after " + asked.getAsLong() + " ms, as Retry-After asked");
+        budget.acquire(poll);
     }
 
     private static String describe(Throwable error) {

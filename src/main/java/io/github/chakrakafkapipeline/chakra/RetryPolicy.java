@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.OptionalLong;
 
+import io.github.chakrakafkapipeline.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -18,15 +19,20 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * (connection errors, timeouts, 429, 5xx; not 401, 403 or another 4xx), and how long a 429 asks to wait. It is the
  * {@code onWhen} of the retried clause: a 429's {@code Retry-After} (seconds or an HTTP date) becomes Camel's
  * redelivery delay for that retry; one asking for longer than the longest delay is not retried in this poll. The
- * number of retries, the backoff, the jitter and the longest delay are the redeliveryPolicy's.
+ * number of retries, the backoff, the jitter and the longest delay are the redeliveryPolicy's. A 429 also pauses the
+ * whole request budget for that long (or the first retry's delay, when it names none).
  */
 public class RetryPolicy implements Predicate {
 
     private final long maxDelayMillis;
+    private final long initialDelayMillis;
+    private final RequestBudget budget;
     private final Clock clock;
 
-    public RetryPolicy(long maxDelayMillis, Clock clock) {
+    public RetryPolicy(long maxDelayMillis, long initialDelayMillis, RequestBudget budget, Clock clock) {
         this.maxDelayMillis = maxDelayMillis;
+        this.initialDelayMillis = initialDelayMillis;
+        this.budget = budget;
         this.clock = clock;
     }
 
@@ -38,6 +44,10 @@ public class RetryPolicy implements Predicate {
             return false;
         }
         OptionalLong asked = retryAfterMillis(error);
+        if (error instanceof HttpOperationFailedException http && http.getStatusCode() == 429) {
+            // the token's limit: every call waits, not only this one
+            budget.pause(asked.orElse(initialDelayMillis), exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class));
+        }
         if (asked.isPresent()) {
             if (asked.getAsLong() > maxDelayMillis) {
                 return false;

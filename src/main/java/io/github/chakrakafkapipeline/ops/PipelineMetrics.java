@@ -23,6 +23,11 @@ public class PipelineMetrics {
     private final Supplier<MeterRegistry> registryLookup;
     private final Map<String, AtomicLong> newestPublishedTimestamp = new ConcurrentHashMap<>();
     private final List<Supplier<Number>> countSources = new CopyOnWriteArrayList<>();
+    private final Map<String, Timer> publishLag = new ConcurrentHashMap<>();
+    /** Publish lag buckets: seconds to an hour, around the once-a-minute poll. */
+    private static final Duration[] LAG_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
     private volatile MeterRegistry registry;
 
     /** {@code registryLookup} finds the registry that Camel's Prometheus endpoint serves, once Camel made it. */
@@ -46,9 +51,13 @@ public class PipelineMetrics {
 
     /** {@code messages} published to {@code topic}, the newest of them with ChakraHQ timestamp {@code newestTimestamp}. */
     public void published(String operation, String topic, int messages, long newestTimestamp) {
-        counter("chakra.pipeline.messages.published", "New messages published to Kafka (acknowledged)",
-                "endpoint", operation, "topic", topic).increment(messages);
+        publications(operation, topic).increment(messages);
         newestPublishedTimestamp.computeIfAbsent(topic, this::freshnessGauge).accumulateAndGet(newestTimestamp, Math::max);
+    }
+
+    private Counter publications(String operation, String topic) {
+        return counter("chakra.pipeline.messages.published", "New messages published to Kafka (acknowledged)",
+                "endpoint", operation, "topic", topic);
     }
 
     public void duplicates(String operation, int messages) {
@@ -61,32 +70,153 @@ public class PipelineMetrics {
                 "endpoint", operation, "topic", topic).increment(elements);
     }
 
+    /** A call to ChakraHQ (a retry too) took a permit of the request budget. */
+    public void budgetPermit(String operation) {
+        budgetPermit(operation, 1);
+    }
+
+    /** A 429 paused every call to ChakraHQ. */
+    public void budgetPaused() {
+        budgetPauses().increment();
+    }
+
+    private Counter budgetPauses() {
+        return counter("chakra.pipeline.api.budget.pauses", "Times a 429 paused every call to ChakraHQ for its Retry-After");
+    }
+
+    /** A poll reads {@code chats} chats for this reason: changed, listed or sweep. */
+    public void chatReads(String reason, int chats) {
+        counter("chakra.pipeline.chat.reads", "Chats read, by why: changed (List chats), listed (CHAKRA_CHAT_IDS), sweep",
+                "reason", reason).increment(chats);
+    }
+
+    /** A List chats answer broke one of discovery's assumptions (logged once per kind). */
+    public void chatListProblem(String problem) {
+        chatListProblems(problem).increment();
+    }
+
+    private Counter chatListProblems(String problem) {
+        return counter("chakra.pipeline.chat.list.problems", "List chats answers or chats that discovery could not use, "
+                + "by problem", "problem", problem);
+    }
+
+    /** ChakraHQ refused the API token (401, 403). */
+    public void tokenRejected() {
+        tokenRejections().increment();
+    }
+
+    private Counter tokenRejections() {
+        return counter("chakra.pipeline.api.token.rejected", "Calls ChakraHQ refused for the token (HTTP 401 or 403)");
+    }
+
+    /** Kafka did not take (all of) a response's records: they are read again next poll. */
+    public void publishFailed(String operation) {
+        publishFailures(operation).increment();
+    }
+
+    private Counter publishFailures(String operation) {
+        return counter("chakra.pipeline.publish.failures", "Responses whose records Kafka did not all take (read again "
+                + "next poll)", "endpoint", operation);
+    }
+
+    /**
+     * The timer of the publish lag to a topic: from a message's {@code timestamp} (ChakraHQ's clock) to Kafka's
+     * acknowledgement (this host's clock), so it mixes two clocks.
+     */
+    public Timer publishLag(String topic) {
+        return publishLag.computeIfAbsent(topic, name -> Timer.builder("chakra.pipeline.publish.lag")
+                .description("From a message's timestamp (ChakraHQ's clock) to Kafka's acknowledgement (this host's)")
+                .tag("topic", name)
+                .serviceLevelObjectives(LAG_BUCKETS)
+                .register(registry()));
+    }
+
+    /**
+     * The counters alerts and dashboards use, at zero from the start: a series that only appears at its first event
+     * would leave an alert on it silent, and a dashboard empty.
+     */
+    public void registerAtZero(String inboundTopic, String outboundTopic, String deadLetterTopic) {
+        for (String operation : List.of("chat-messages", "phone-messages", "chat-list")) {
+            for (String status : List.of("2xx", "4xx", "5xx", "error")) {
+                apiCalls(operation, status);
+            }
+            rateLimited(operation);
+            retries(operation);
+            budgetPermit(operation, 0);
+        }
+        for (String operation : List.of("chat-messages", "phone-messages")) {
+            fetched(operation, 0);
+            duplicates(operation, 0);
+            deadLettered(operation, deadLetterTopic, 0);
+            publishFailures(operation);
+            for (String topic : List.of(inboundTopic, outboundTopic)) {
+                publications(operation, topic);
+            }
+        }
+        for (String reason : List.of("changed", "listed", "sweep")) {
+            chatReads(reason, 0);
+        }
+        for (String problem : List.of("not-envelope", "no-id", "invalid-id", "no-activity", "unordered", "max-pages")) {
+            chatListProblems(problem);
+        }
+        budgetPauses();
+        tokenRejections();
+        for (String outcome : List.of("committed", "aborted")) {
+            transactions(outcome);
+        }
+        fencings();
+        publishLag(inboundTopic);
+        publishLag(outboundTopic);
+    }
+
+    private void budgetPermit(String operation, int permits) {
+        counter("chakra.pipeline.api.budget.permits", "Permits of the request budget taken: calls to ChakraHQ, retries "
+                + "included", "endpoint", operation).increment(permits);
+    }
+
     /** One Kafka transaction ended: {@code outcome} committed or aborted. */
     public void transaction(String outcome) {
-        counter("chakra.pipeline.transactions", "Kafka transactions of the exactly-once delivery, by outcome",
-                "outcome", outcome).increment();
+        transactions(outcome).increment();
+    }
+
+    private Counter transactions(String outcome) {
+        return counter("chakra.pipeline.transactions", "Kafka transactions of the exactly-once delivery, by outcome",
+                "outcome", outcome);
     }
 
     /** Another replica fenced this one's transactional producer: it took over. */
     public void fenced() {
-        counter("chakra.pipeline.transactions.fenced", "Times another replica fenced this one's transactions (took over)")
-                .increment();
+        fencings().increment();
+    }
+
+    private Counter fencings() {
+        return counter("chakra.pipeline.transactions.fenced", "Times another replica fenced this one's transactions (took "
+                + "over)");
     }
 
     /** One HTTP call to ChakraHQ; {@code status} is the HTTP status, or 0 when no response came. */
     public void apiCall(String operation, int status) {
-        String statusClass = status == 0 ? "error" : (status / 100) + "xx";
-        counter("chakra.pipeline.api.calls", "Calls to ChakraHQ by status class (error: no response)",
-                "endpoint", operation, "status", statusClass).increment();
+        apiCalls(operation, status == 0 ? "error" : (status / 100) + "xx").increment();
         if (status == 429) {
-            counter("chakra.pipeline.api.rate.limited", "Calls ChakraHQ answered with 429", "endpoint", operation)
-                    .increment();
+            rateLimited(operation).increment();
         }
     }
 
+    private Counter apiCalls(String operation, String statusClass) {
+        return counter("chakra.pipeline.api.calls", "Calls to ChakraHQ by status class (error: no response)",
+                "endpoint", operation, "status", statusClass);
+    }
+
+    private Counter rateLimited(String operation) {
+        return counter("chakra.pipeline.api.rate.limited", "Calls ChakraHQ answered with 429", "endpoint", operation);
+    }
+
     public void retry(String operation) {
-        counter("chakra.pipeline.api.retries", "Calls to ChakraHQ retried after a failure", "endpoint", operation)
-                .increment();
+        retries(operation).increment();
+    }
+
+    private Counter retries(String operation) {
+        return counter("chakra.pipeline.api.retries", "Calls to ChakraHQ retried after a failure", "endpoint", operation);
     }
 
     /** The time to fetch and publish the messages of one target, for one poll. */

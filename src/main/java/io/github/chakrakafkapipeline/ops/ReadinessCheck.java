@@ -27,10 +27,14 @@ public class ReadinessCheck extends AbstractHealthCheck {
     private final CallNotifier calls;
     private final RouteReloads reloads;
     private final Supplier<Optional<KafkaLeaseView>> lease;
+    /** Whether the polls keep up (discovery, budget, target reads): shown, never a reason to be unready. */
+    private final Supplier<Map<String, Object>> progress;
 
     public ReadinessCheck(Supplier<Map<String, Object>> kafkaConfig, DedupState published,
-            CallNotifier calls, RouteReloads reloads, Supplier<Optional<KafkaLeaseView>> lease) {
+            CallNotifier calls, RouteReloads reloads, Supplier<Optional<KafkaLeaseView>> lease,
+            Supplier<Map<String, Object>> progress) {
         super("chakra", "pipeline");
+        this.progress = progress;
         this.kafkaConfig = kafkaConfig;
         this.published = published;
         this.calls = calls;
@@ -46,6 +50,7 @@ public class ReadinessCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("dedup.ids", published.size());
+        progress.get().forEach(builder::detail);
         builder.detail("routes.reloads", reloads.reloads());
         builder.detail("routes.reload.failures", reloads.failures());
         if (reloads.lastFailure() != null) {

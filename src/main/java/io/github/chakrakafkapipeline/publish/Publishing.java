@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.github.chakrakafkapipeline.TargetPoll;
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
@@ -89,9 +90,12 @@ public class Publishing {
         Map<String, Integer> published = new HashMap<>();
         Map<String, Long> newest = new HashMap<>();
         Map<String, Integer> deadLettered = new HashMap<>();
+        long acknowledgedAt = System.currentTimeMillis();
+        boolean failed = false;
         for (PublishBatch.Entry entry : poll.getBatch().settle()) {
             if (!entry.acknowledged()) {
                 dedupState.remove(entry.dedupKey());
+                failed = true;
             } else {
                 dedupState.confirm(entry.dedupKey());
                 if (entry.deadLetter()) {
@@ -99,8 +103,15 @@ public class Publishing {
                 } else {
                     published.merge(entry.topic(), 1, Integer::sum);
                     newest.merge(entry.topic(), entry.timestamp(), Math::max);
+                    if (entry.timestamp() > 0) { // a message without a timestamp has no lag to tell
+                        metrics.publishLag(entry.topic()).record(Math.max(0, acknowledgedAt - entry.timestamp()),
+                                TimeUnit.MILLISECONDS);
+                    }
                 }
             }
+        }
+        if (failed) {
+            metrics.publishFailed(poll.getOperation());
         }
         published.forEach((topic, messages) -> {
             poll.published(messages);

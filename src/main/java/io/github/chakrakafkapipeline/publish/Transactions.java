@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.TargetPoll;
+import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
@@ -76,6 +77,7 @@ public class Transactions {
     private final Supplier<KafkaConfiguration> kafka;
     private final String transactionalId;
     private final DedupState dedupState;
+    private final ChatActivity chatActivity;
     private final PipelineMetrics metrics;
     /** Tells the lease that another replica took over: this one stops polling and stands by. */
     private final Runnable standBy;
@@ -92,7 +94,9 @@ public class Transactions {
     private volatile String unanswered;
 
     public Transactions(Supplier<KafkaConfiguration> kafka, String transactionalId, DedupState dedupState,
-            PipelineMetrics metrics, Runnable standBy, ExecutorService publisher, Executor continuation) {
+            ChatActivity chatActivity, PipelineMetrics metrics, Runnable standBy, ExecutorService publisher,
+            Executor continuation) {
+        this.chatActivity = chatActivity;
         this.publisher = publisher;
         this.continuation = continuation;
         this.kafka = kafka;
@@ -108,13 +112,18 @@ public class Transactions {
      */
     private static final class Pending {
         final List<PublishBatch.Entry> entries;
+        /** The chat read, whose activity is recorded with its messages (discovery); null for none. */
+        final TargetPoll activityOf;
+        final Long activity;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         int count;
         RuntimeException refusal;
 
-        Pending(List<PublishBatch.Entry> entries) {
+        Pending(List<PublishBatch.Entry> entries, TargetPoll poll) {
             this.entries = entries;
             this.count = entries.size();
+            this.activity = poll.getActivityToRecord();
+            this.activityOf = activity == null ? null : poll;
         }
     }
 
@@ -127,13 +136,31 @@ public class Transactions {
      */
     public CompletableFuture<Void> publish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll)
             throws InterruptedException {
+        return enqueue(poll, poll.getBatch().entries());
+    }
+
+    /**
+     * Records the activity of a chat whose read published nothing new, in a transaction (shared like the others), so
+     * that a consumer and a replica see it only with what it stands for.
+     */
+    public CompletableFuture<Void> publishActivity(TargetPoll poll) {
+        try {
+            return enqueue(poll, List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> enqueue(TargetPoll poll, List<PublishBatch.Entry> entries)
+            throws InterruptedException {
         try {
             failFastWhileUnanswered();
         } catch (KafkaException e) {
             return CompletableFuture.failedFuture(e);
         }
         waiting.acquire();
-        Pending mine = new Pending(poll.getBatch().entries());
+        Pending mine = new Pending(entries, poll);
         mine.done.whenComplete((nothing, failure) -> waiting.release());
         ready.add(mine);
         try {
@@ -196,6 +223,10 @@ public class Transactions {
             metrics.transaction("committed");
             unansweredAt = null;
             group.forEach(pending -> {
+                if (pending.refusal == null && pending.activityOf != null) {
+                    chatActivity.recorded(pending.activityOf.getTarget(), pending.activity);
+                    pending.activityOf.activityRecorded();
+                }
                 if (pending.refusal == null) {
                     pending.done.complete(null);
                 } else {
@@ -227,7 +258,8 @@ public class Transactions {
     }
 
     /**
-     * Begins a transaction and sends the group's records, each with its dedup record, adding the records' futures to
+     * Begins a transaction and sends the group's records, each with its dedup record, and the activity of each chat
+     * whose response is whole, adding the records' futures to
      * {@code sent} (a producer in error refuses the sends after a failed one).
      */
     private void send(Producer<String, String> transactional, List<Pending> group, List<Future<RecordMetadata>> sent) {
@@ -237,6 +269,9 @@ public class Transactions {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
                 sent.add(transactional.send(record(entry.record(), configuration)));
                 transactional.send(dedupState.record(entry.dedupKey()));
+            }
+            if (pending.activityOf != null && pending.refusal == null) {
+                transactional.send(chatActivity.record(pending.activityOf.getTarget(), pending.activity));
             }
         }
     }

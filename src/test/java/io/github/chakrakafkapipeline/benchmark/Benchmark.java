@@ -523,7 +523,7 @@ public final class Benchmark {
     Topics freshTopics(String contender) throws Exception {
         String prefix = "bench." + (++runNumber) + "." + contender + ".";
         Topics topics = new Topics(prefix + "messages.inbound", prefix + "messages.outbound",
-                prefix + "messages.dead-letter", prefix + "published-ids");
+                prefix + "messages.dead-letter", prefix + "published-ids", prefix + "chat-activity");
         probe.createMessageTopics(topics.messages());
         return topics;
     }

@@ -120,7 +120,8 @@ final class DedupBenchmark {
     private long[] pipelineStartMillis(String dedupTopic) throws Exception {
         Topics topics = bench.freshTopics("restart");
         if (dedupTopic != null) {
-            topics = new Topics(topics.inbound(), topics.outbound(), topics.deadLetter(), dedupTopic);
+            topics = new Topics(topics.inbound(), topics.outbound(), topics.deadLetter(), dedupTopic,
+                    topics.chatActivity());
         }
         Main main = PipelineApplication.newMain();
         Map<String, String> overrides = bench.pipelineOverrides(topics, bench.chatIds(), NEVER);

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.Test;
 class RetryPolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private final RetryPolicy policy = new RetryPolicy(30_000, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RetryPolicy policy = new RetryPolicy(30_000, 1_000,
+            new RequestBudget(5, new PipelineMetrics(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)),
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void retries_5xx_429_and_connection_errors_with_the_redelivery_policy_backoff() {

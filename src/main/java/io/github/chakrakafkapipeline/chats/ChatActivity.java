@@ -1,0 +1,241 @@
+package io.github.chakrakafkapipeline.chats;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.github.chakrakafkapipeline.KafkaTopics;
+import io.github.chakrakafkapipeline.StartupCheckFailedException;
+import io.github.chakrakafkapipeline.TargetPoll;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chats of the team and how far each was read: for each chat id, the activity value ({@code updatedAt}, ChakraHQ's
+ * clock) it had when its messages were last read and reached Kafka. Kept in a compacted Kafka topic
+ * (PIPELINE_CHAT_ACTIVITY_TOPIC), key the chat id, value the activity, so that a restart or another replica reads no
+ * chat again whose activity did not move. Activity values are only ever compared with other ChakraHQ values.
+ * <p>
+ * A chat that List chats shows with a newer activity is <em>changed</em> until a read of it reaches Kafka; a failed
+ * read leaves it changed, so the next poll reads it again whatever the listing says then. Exactly once, a chat's
+ * activity record goes in the transaction of its messages (publish.Transactions); at least once, it is written once
+ * its messages were acknowledged.
+ */
+public class ChatActivity extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatActivity.class);
+    /** How long a poll waits to read what another replica recorded; a Kafka that slow is down or struggling. */
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(2);
+
+    private final String topic;
+    private final java.util.function.Supplier<Map<String, Object>> kafkaConfigSource;
+    private final Duration loadTimeout;
+    private final boolean transactional;
+    /** Exactly once: writes a chat's activity record alone, in a transaction (when its read published nothing). */
+    private volatile Function<TargetPoll, CompletableFuture<Void>> transactionalWrite;
+
+    private final Map<String, Long> read = new ConcurrentHashMap<>();
+    private final Map<String, Long> changed = new ConcurrentHashMap<>();
+    private KafkaConsumer<String, String> consumer;
+    private Producer<String, String> producer;
+    private boolean behind;
+
+    public ChatActivity(String topic, java.util.function.Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout,
+            boolean transactional) {
+        this.topic = topic;
+        this.kafkaConfigSource = kafkaConfig;
+        this.loadTimeout = loadTimeout;
+        this.transactional = transactional;
+    }
+
+    /** Exactly once: how an activity record is written on its own (a transaction of the pipeline's producer). */
+    public void writeThrough(Function<TargetPoll, CompletableFuture<Void>> write) {
+        this.transactionalWrite = write;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
+        NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        if (KafkaTopics.createIfMissing(kafkaConfig, compacted, loadTimeout, "chat activity topic",
+                "create the topic with cleanup.policy=compact")) {
+            LOG.info("Created compacted topic {} for the chats' activity", topic);
+        }
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        if (transactional) {
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        consumer = new KafkaConsumer<>(config);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, loadTimeout).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        if (!readToEnd(loadTimeout)) {
+            consumer.close(Duration.ZERO);
+            throw new StartupCheckFailedException("Could not read the chat activity topic " + topic + " within "
+                    + loadTimeout.toMillis() + " ms; refusing to start, as it would read every chat again. Raise "
+                    + "PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
+        }
+        if (!transactional) {
+            Map<String, Object> producerConfig = new HashMap<>(kafkaConfig);
+            producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producer = new KafkaProducer<>(producerConfig);
+        }
+        LOG.info("Loaded the activity of {} chats from topic {}", read.size(), topic);
+    }
+
+    @Override
+    protected void doStop() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+            producer = null;
+        }
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(1));
+            consumer = null;
+        }
+    }
+
+    /**
+     * Before a poll lists chats: reads what was recorded since (by this replica, or by the one before it after a
+     * takeover). Waits at most {@link #CATCH_UP_WAIT}; a chat read meanwhile by another replica is then read once more,
+     * which the dedup state makes harmless. On the poll's thread only, one poll at a time.
+     */
+    public synchronized void catchUp() {
+        try {
+            boolean done = readToEnd(CATCH_UP_WAIT);
+            if (!done && !behind) {
+                LOG.warn("Could not read the chat activity topic {} to its end within {} ms; listing chats anyway",
+                        topic, CATCH_UP_WAIT.toMillis());
+            }
+            behind = !done;
+        } catch (RuntimeException e) {
+            if (!behind) {
+                LOG.warn("Could not read the chat activity topic {} ({}); listing chats anyway", topic, e.toString());
+            }
+            behind = true;
+        }
+    }
+
+    private boolean readToEnd(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), wait);
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), wait) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                remember(record);
+            }
+        }
+        return true;
+    }
+
+    private void remember(ConsumerRecord<String, String> record) {
+        try {
+            if (record.key() != null && record.value() != null) {
+                recorded(record.key(), Long.parseLong(record.value().trim()));
+            }
+        } catch (NumberFormatException e) {
+            LOG.warn("Skipped record of chat {} in topic {}: '{}' is not an activity value", record.key(), topic,
+                    record.value());
+        }
+    }
+
+    /**
+     * List chats showed the chat with this activity: true when it is newer than the activity the chat was last read at
+     * (or the chat was never read); the chat is then changed until a read of it reaches Kafka.
+     */
+    public boolean listed(String chatId, long activity) {
+        Long last = read.get(chatId);
+        if (last != null && activity <= last) {
+            return false;
+        }
+        changed.merge(chatId, activity, Math::max);
+        return true;
+    }
+
+    /** The chats whose messages are to be read, each with the activity to record once they reached Kafka. */
+    public Map<String, Long> changed() {
+        return Map.copyOf(changed);
+    }
+
+    /** The activity the chat was last read at; null when never. */
+    public Long lastRead(String chatId) {
+        return read.get(chatId);
+    }
+
+    /** Every chat known: read before, or listed since. */
+    public TreeSet<String> known() {
+        TreeSet<String> known = new TreeSet<>(read.keySet());
+        known.addAll(changed.keySet());
+        return known;
+    }
+
+    public int knownCount() {
+        return known().size();
+    }
+
+    /** The chat's messages reached Kafka as of this activity: it is no longer changed unless listed newer since. */
+    public void recorded(String chatId, long activity) {
+        read.merge(chatId, activity, Math::max);
+        changed.computeIfPresent(chatId, (id, listed) -> listed <= activity ? null : listed);
+    }
+
+    /** The record of the chat's activity, for the transaction that publishes its messages. */
+    public ProducerRecord<String, String> record(String chatId, long activity) {
+        return new ProducerRecord<>(topic, chatId, Long.toString(activity));
+    }
+
+    /**
+     * Records the activity of the exchange's chat, once its messages reached Kafka, when no transaction of its
+     * messages carried it already (its read published nothing new, or delivery is at least once).
+     */
+    public CompletableFuture<Void> write(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        Long activity = poll.getActivityToRecord();
+        if (activity == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (transactional) {
+            return transactionalWrite.apply(poll);
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        producer.send(record(poll.getTarget(), activity), (metadata, error) -> {
+            if (error != null) {
+                written.completeExceptionally(error);
+            } else {
+                recorded(poll.getTarget(), activity);
+                poll.activityRecorded();
+                written.complete(null);
+            }
+        });
+        return written;
+    }
+}
