@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -23,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,18 +43,23 @@ import io.github.chakrakafkapipeline.testsupport.MessageJson;
  * keep moving: every ~2 seconds a chat gets a new message and outbound messages advance SENT → DELIVERED → READ.
  * Both endpoints read the same store, so they return the same messages for the same chat (the overlap the pipeline
  * deduplicates). Each endpoint answers only a chat's newest {@value #MAX_MESSAGES_PER_CHAT} messages: older ones fall
- * out of reach. Tests can speed the conversations up, stop them, and ask which messages were created and which were
- * ever answered. Test code only; it never ships in the production jar.
+ * out of reach. It also serves List chats, shaped like the assumed answer in the fixtures, so that the pipeline can
+ * find the chats by itself: a chat's {@code updatedAt} moves to its newest message's time. Tests can speed the
+ * conversations up, stop them, and ask which messages were created and which were ever answered. Test code only; it
+ * never ships in the production jar.
  */
 public final class ChakraSandbox implements AutoCloseable {
 
     static final String CHAT_MESSAGES_PATH = "/v1/ext/chat/%s/message";
     static final String PHONE_MESSAGES_PATH = "/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number";
+    static final String LIST_CHATS_PATH = "/v1/ext/chat";
 
     private static final Pattern CHAT_MESSAGES = Pattern.compile("/v1/ext/chat/([^/]+)/message");
     /** How many messages per chat the endpoints answer with, newest first; older messages are dropped. */
     public static final int MAX_MESSAGES_PER_CHAT = 50;
     private static final long TICK_MILLIS = 2_000;
+    /** The page size of List chats when the body names none: what ChakraHQ's own client code asks for. */
+    private static final int DEFAULT_CHATS_PAGE_SIZE = 25;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Customer question and the business's reply; a chat alternates between the two halves. */
@@ -99,20 +107,18 @@ public final class ChakraSandbox implements AutoCloseable {
         synchronized (this) {
             long start = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
             for (int i = 0; i < chatCount; i++) {
-                Chat chat = new Chat(uuid(), newPhoneNumber(), uuid());
-                chats.add(chat);
-                chatsById.put(chat.id, chat);
-                chatsByPhone.put(chat.phone, chat);
-                // a short history: a few messages spread over the last ten minutes, all read by now
+                // a short history: a few messages spread over the last ten minutes, all read by now; the customer's
+                // first message opened the chat
                 int history = 3 + random.nextInt(3);
                 long at = start + random.nextInt(60_000);
+                Chat chat = addChat(at);
                 for (int m = 0; m < history; m++) {
-                    at += 20_000 + random.nextInt(70_000);
                     Message message = addMessage(chat, at);
                     if (message.direction.equals("OUTBOUND")) {
                         message.deliveryStatus = "READ";
                         message.updatedAt = at + 5_000;
                     }
+                    at += 20_000 + random.nextInt(70_000);
                 }
             }
         }
@@ -234,7 +240,8 @@ public final class ChakraSandbox implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         Matcher chatPath = CHAT_MESSAGES.matcher(path);
         boolean phonePath = path.equals(PHONE_MESSAGES_PATH);
-        if (!chatPath.matches() && !phonePath) {
+        boolean listChatsPath = path.equals(LIST_CHATS_PATH);
+        if (!chatPath.matches() && !phonePath && !listChatsPath) {
             return Answer.error(404, "Not found: " + path);
         }
         if (!exchange.getRequestMethod().equals("POST")) {
@@ -243,6 +250,9 @@ public final class ChakraSandbox implements AutoCloseable {
         JsonNode body = readJsonObject(exchange.getRequestBody());
         if (body == null) {
             return Answer.error(400, "Request body must be a JSON object");
+        }
+        if (listChatsPath) {
+            return listChats(body);
         }
         if (chatPath.matches()) {
             // the body ({} in the docs) may carry paging; the sandbox always answers the newest messages
@@ -262,6 +272,63 @@ public final class ChakraSandbox implements AutoCloseable {
         }
     }
 
+    /** One page of the team's chats, in the order the body asks for (updatedAt, newest first, by default). */
+    private Answer listChats(JsonNode body) {
+        ChatPage page;
+        try {
+            page = ChatPage.of(body);
+        } catch (IllegalArgumentException e) {
+            return Answer.error(400, e.getMessage());
+        }
+        synchronized (this) {
+            ArrayNode data = JSON.createArrayNode();
+            chats.stream().sorted(page.order()).skip(page.skip()).limit(page.limit())
+                    .forEach(chat -> data.add(chatJson(chat)));
+            ObjectNode meta = JSON.createObjectNode();
+            meta.put("total", chats.size());
+            meta.put("hasMore", page.skip() + data.size() < chats.size());
+            return Answer.ok(data, meta);
+        }
+    }
+
+    /**
+     * What a List chats body asks for: {@code page} (from 1) or {@code skip}, {@code limit}, {@code orderField}
+     * ({@code createdAt} or {@code updatedAt}) and {@code orderDirection} ({@code asc} or {@code desc}). Other fields,
+     * such as the {@code search} ChakraHQ's client sometimes sends, are ignored.
+     */
+    private record ChatPage(long skip, int limit, Comparator<Chat> order) {
+
+        static ChatPage of(JsonNode body) {
+            int limit = wholeNumber(body, "limit", DEFAULT_CHATS_PAGE_SIZE, 1);
+            long skip = body.has("skip") ? wholeNumber(body, "skip", 0, 0)
+                    : (wholeNumber(body, "page", 1, 1) - 1L) * limit;
+            String field = body.path("orderField").asText("updatedAt");
+            String direction = body.path("orderDirection").asText("desc").toLowerCase(Locale.ROOT);
+            if (!field.equals("createdAt") && !field.equals("updatedAt")) {
+                throw new IllegalArgumentException("orderField must be createdAt or updatedAt");
+            }
+            if (!direction.equals("asc") && !direction.equals("desc")) {
+                throw new IllegalArgumentException("orderDirection must be asc or desc");
+            }
+            ToLongFunction<Chat> key = field.equals("createdAt") ? c -> c.createdAt : c -> c.updatedAt;
+            Comparator<Chat> order = Comparator.comparingLong(key);
+            // ties broken by id, so that a chat never shows on two pages, nor on none
+            return new ChatPage(skip, limit,
+                    (direction.equals("desc") ? order.reversed() : order).thenComparing(c -> c.id));
+        }
+
+        private static int wholeNumber(JsonNode body, String field, int absent, int min) {
+            JsonNode value = body.get(field);
+            if (value == null || value.isNull()) {
+                return absent;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min) {
+                throw new IllegalArgumentException(field + " must be a whole number of at least " + min);
+            }
+            return value.intValue();
+        }
+    }
+
     /** The body parsed as a JSON object, or null when it is empty, malformed or not an object. */
     private static JsonNode readJsonObject(InputStream in) {
         try {
@@ -274,9 +341,13 @@ public final class ChakraSandbox implements AutoCloseable {
 
     private record Answer(int status, ObjectNode envelope) {
         static Answer ok(ArrayNode data) {
+            return ok(data, JSON.createObjectNode());
+        }
+
+        static Answer ok(ArrayNode data, ObjectNode meta) {
             ObjectNode envelope = JSON.createObjectNode();
             envelope.set("_data", data);
-            envelope.putObject("_meta");
+            envelope.set("_meta", meta);
             envelope.putArray("_errors");
             return new Answer(200, envelope);
         }
@@ -320,6 +391,15 @@ public final class ChakraSandbox implements AutoCloseable {
         }
     }
 
+    /** Adds a chat opened at {@code openedAt} by a new customer (new contact, new phone number), still empty. */
+    private Chat addChat(long openedAt) {
+        Chat chat = new Chat(uuid(), newPhoneNumber(), uuid(), openedAt);
+        chats.add(chat);
+        chatsById.put(chat.id, chat);
+        chatsByPhone.put(chat.phone, chat);
+        return chat;
+    }
+
     /** Adds the chat's next message at {@code at}: the customer asks, then the business answers, and so on. */
     private Message addMessage(Chat chat, long at) {
         boolean inbound = chat.messages.isEmpty() || chat.messages.getLast().direction.equals("OUTBOUND");
@@ -334,12 +414,20 @@ public final class ChakraSandbox implements AutoCloseable {
                 Math.max(at, timestamp + 1));
         message.deliveryStatus = inbound ? "DELIVERED" : "SENT";
         chat.messages.addLast(message);
+        chat.updatedAt = Math.max(chat.updatedAt, message.createdAt);
         chat.backlog++;
         largestBacklog = Math.max(largestBacklog, chat.backlog);
         while (chat.messages.size() > MAX_MESSAGES_PER_CHAT) {
             chat.messages.removeFirst();
         }
         return message;
+    }
+
+    /** The chat as List chats answers it, shaped like the assumed fixture. */
+    private ObjectNode chatJson(Chat chat) {
+        return JSON.createObjectNode().put("id", chat.id).put("contact", chat.contact).put("plugin", plugin)
+                .put("team", team).put("status", "OPEN").put("createdAt", chat.createdAt)
+                .put("updatedAt", chat.updatedAt);
     }
 
     /** The chat's messages newest first; the phone endpoint adds the fields only it returns. */
@@ -429,14 +517,18 @@ public final class ChakraSandbox implements AutoCloseable {
         final String id;
         final String phone;
         final String contact;
+        final long createdAt;
         final Deque<Message> messages = new ArrayDeque<>(); // oldest first
+        long updatedAt; // the newest message's createdAt: List chats orders by it
         String[] exchange; // the question the customer asked last, and its answer
         int backlog; // messages added since the chat was last answered
 
-        Chat(String id, String phone, String contact) {
+        Chat(String id, String phone, String contact, long createdAt) {
             this.id = id;
             this.phone = phone;
             this.contact = contact;
+            this.createdAt = createdAt;
+            this.updatedAt = createdAt;
         }
     }
 

@@ -11,9 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,15 +31,20 @@ class ChakraSandboxTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static ChakraSandbox sandbox;
+    /** Conversations stopped, so that List chats keeps its order from one page to the next. */
+    private static ChakraSandbox quiet;
 
     @BeforeAll
     static void startSandbox() {
         sandbox = ChakraSandbox.start(0, TOKEN, 3);
+        quiet = ChakraSandbox.start(0, TOKEN, 5);
+        quiet.stopConversations();
     }
 
     @AfterAll
     static void stopSandbox() {
         sandbox.close();
+        quiet.close();
     }
 
     @Test
@@ -96,6 +103,71 @@ class ChakraSandboxTest {
                 .until(() -> !first.containsAll(allExternalIds()));
     }
 
+    @Test
+    void lists_chats_page_by_page_most_recently_updated_first() throws Exception {
+        int total = quiet.chatIds().size();
+        List<JsonNode> listed = new ArrayList<>();
+        int page = 0;
+        while (listed.size() < total) {
+            JsonNode envelope = envelope(post(quiet, ChakraSandbox.LIST_CHATS_PATH, pageBody(++page, 2), TOKEN));
+            JsonNode data = envelope.get("_data");
+            assertTrue(data.size() > 0 && data.size() <= 2, envelope::toString);
+            data.forEach(listed::add);
+            assertEquals(total, envelope.at("/_meta/total").asInt(), envelope::toString);
+            assertEquals(listed.size() < total, envelope.at("/_meta/hasMore").asBoolean(), envelope::toString);
+        }
+        JsonNode beyond = envelope(post(quiet, ChakraSandbox.LIST_CHATS_PATH, pageBody(page + 1, 2), TOKEN));
+
+        assertEquals(total, listed.size(), "each chat on one page only");
+        assertEquals(Set.copyOf(quiet.chatIds()), Set.copyOf(ids(listed)));
+        assertTrue(isSorted(listed, "updatedAt", false), "updatedAt newest first");
+        assertTrue(beyond.get("_data").isEmpty() && !beyond.at("/_meta/hasMore").asBoolean(), beyond::toString);
+    }
+
+    @Test
+    void lists_chats_by_skip_and_limit_and_in_the_order_asked() throws Exception {
+        List<JsonNode> all = list(quiet, "{\"limit\": 100}");
+        List<JsonNode> skipped = list(quiet, "{\"skip\": 1, \"limit\": 2}");
+        List<JsonNode> byCreatedAt = list(quiet, "{\"orderField\": \"createdAt\", \"orderDirection\": \"asc\"}");
+        List<JsonNode> oldestActivity = list(quiet, "{\"orderField\": \"updatedAt\", \"orderDirection\": \"asc\"}");
+
+        assertTrue(isSorted(all, "updatedAt", false), "by default, updatedAt newest first");
+        assertEquals(ids(all).subList(1, 3), ids(skipped));
+        assertTrue(isSorted(byCreatedAt, "createdAt", true), "createdAt oldest first");
+        assertTrue(isSorted(oldestActivity, "updatedAt", true), "updatedAt oldest first");
+    }
+
+    @Test
+    void lists_each_chat_by_the_id_its_messages_carry_updated_at_its_newest_message() throws Exception {
+        for (JsonNode chat : list(quiet, "{\"limit\": 100}")) {
+            JsonNode messages = data(post(quiet, ChakraSandbox.CHAT_MESSAGES_PATH.formatted(chat.get("id").asText()),
+                    "{}", TOKEN));
+            long newest = StreamSupport.stream(messages.spliterator(), false)
+                    .mapToLong(message -> message.get("createdAt").asLong()).max().orElseThrow();
+
+            assertEquals(chat.get("id").asText(), messages.get(0).get("chat").asText());
+            assertEquals(newest, chat.get("updatedAt").asLong(), chat::toString);
+            assertTrue(chat.get("createdAt").asLong() <= newest, chat::toString);
+            for (String field : List.of("contact", "plugin", "team", "status")) {
+                assertTrue(chat.path(field).isTextual(), () -> field + " in " + chat);
+            }
+        }
+    }
+
+    @Test
+    void list_chats_requires_the_token_and_a_body_it_can_page() throws Exception {
+        HttpResponse<String> anonymous = post(quiet, ChakraSandbox.LIST_CHATS_PATH, pageBody(1, 2), null);
+        HttpResponse<String> wrongToken = post(quiet, ChakraSandbox.LIST_CHATS_PATH, pageBody(1, 2), "not-" + TOKEN);
+        HttpResponse<String> pageZero = post(quiet, ChakraSandbox.LIST_CHATS_PATH, pageBody(0, 2), TOKEN);
+        HttpResponse<String> unknownOrder = post(quiet, ChakraSandbox.LIST_CHATS_PATH, "{\"orderField\": \"name\"}",
+                TOKEN);
+
+        assertEquals(401, anonymous.statusCode());
+        assertEquals(401, wrongToken.statusCode());
+        assertEquals(400, pageZero.statusCode());
+        assertEquals(400, unknownOrder.statusCode());
+    }
+
     private static void assertWellFormed(JsonNode data, int chat, boolean phoneEndpoint) {
         assertTrue(data.isArray() && !data.isEmpty(), "_data should be a non-empty array");
         long previous = Long.MAX_VALUE;
@@ -125,10 +197,41 @@ class ChakraSandboxTest {
     }
 
     private static JsonNode data(HttpResponse<String> response) throws IOException {
+        return envelope(response).get("_data");
+    }
+
+    private static JsonNode envelope(HttpResponse<String> response) throws IOException {
         assertEquals(200, response.statusCode(), response::body);
         JsonNode envelope = JSON.readTree(response.body());
         assertTrue(envelope.get("_errors").isEmpty(), response::body);
-        return envelope.get("_data");
+        return envelope;
+    }
+
+    /** The first page of List chats for {@code body}. */
+    private static List<JsonNode> list(ChakraSandbox target, String body) throws IOException, InterruptedException {
+        List<JsonNode> chats = new ArrayList<>();
+        data(post(target, ChakraSandbox.LIST_CHATS_PATH, body, TOKEN)).forEach(chats::add);
+        return chats;
+    }
+
+    private static List<String> ids(List<JsonNode> chats) {
+        return chats.stream().map(chat -> chat.get("id").asText()).toList();
+    }
+
+    private static boolean isSorted(List<JsonNode> chats, String field, boolean ascending) {
+        for (int i = 1; i < chats.size(); i++) {
+            long previous = chats.get(i - 1).get(field).asLong();
+            long current = chats.get(i).get(field).asLong();
+            if (ascending ? current < previous : current > previous) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String pageBody(int page, int limit) {
+        return "{\"page\": %d, \"limit\": %d, \"orderField\": \"updatedAt\", \"orderDirection\": \"desc\"}"
+                .formatted(page, limit);
     }
 
     private static String chatPath(int chat) {
@@ -141,7 +244,12 @@ class ChakraSandboxTest {
 
     private static HttpResponse<String> post(String path, String body, String token)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+        return post(sandbox, path, body, token);
+    }
+
+    private static HttpResponse<String> post(ChakraSandbox target, String path, String body, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + path))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
