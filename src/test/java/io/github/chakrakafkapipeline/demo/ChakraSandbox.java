@@ -44,9 +44,9 @@ import io.github.chakrakafkapipeline.testsupport.MessageJson;
  * Both endpoints read the same store, so they return the same messages for the same chat (the overlap the pipeline
  * deduplicates). Each endpoint answers only a chat's newest {@value #MAX_MESSAGES_PER_CHAT} messages: older ones fall
  * out of reach. It also serves List chats, shaped like the assumed answer in the fixtures, so that the pipeline can
- * find the chats by itself: a chat's {@code updatedAt} moves to its newest message's time. Tests can speed the
- * conversations up, stop them, and ask which messages were created and which were ever answered. Test code only; it
- * never ships in the production jar.
+ * find the chats by itself: a chat's {@code updatedAt} moves to its newest message's time, and every ~10 seconds a new
+ * customer opens a chat. Tests can speed the conversations up, stop them, open chats on demand, and ask which messages
+ * were created and which were ever answered. Test code only; it never ships in the production jar.
  */
 public final class ChakraSandbox implements AutoCloseable {
 
@@ -58,6 +58,8 @@ public final class ChakraSandbox implements AutoCloseable {
     /** How many messages per chat the endpoints answer with, newest first; older messages are dropped. */
     public static final int MAX_MESSAGES_PER_CHAT = 50;
     private static final long TICK_MILLIS = 2_000;
+    /** How many ticks apart new customers open chats, by default: ~10 s at the default pace. */
+    private static final int CHAT_OPENING_TICKS = 5;
     /** The page size of List chats when the body names none: what ChakraHQ's own client code asks for. */
     private static final int DEFAULT_CHATS_PAGE_SIZE = 25;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,6 +99,8 @@ public final class ChakraSandbox implements AutoCloseable {
     private final Set<String> issuedExternalIds = new HashSet<>();
     private final Set<String> answeredExternalIds = new HashSet<>();
     private boolean conversationsStopped;
+    private int chatOpeningTicks; // 0: no chat opens by itself
+    private int ticksSinceChatOpened;
     private int backlogLimit = Integer.MAX_VALUE;
     private int largestBacklog;
 
@@ -131,14 +135,21 @@ public final class ChakraSandbox implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts a sandbox on 127.0.0.1 ({@code port} 0 picks a free port) that accepts only {@code Bearer <token>}. */
+    /**
+     * Starts a sandbox on 127.0.0.1 ({@code port} 0 picks a free port) that accepts only {@code Bearer <token>}, with
+     * {@code chats} chats to begin with and a new one every {@value #CHAT_OPENING_TICKS} ticks (~10 s).
+     */
     public static ChakraSandbox start(int port, String token, int chats) {
-        return start(port, token, chats, TICK_MILLIS, 1);
+        ChakraSandbox sandbox = start(port, token, chats, TICK_MILLIS, 1);
+        sandbox.openChatsEvery(CHAT_OPENING_TICKS);
+        return sandbox;
     }
 
     /**
      * As {@link #start(int, String, int)}, with conversations moving at another pace: every {@code tickMillis}
-     * milliseconds, {@code messagesPerTick} new messages land in chats picked at random (2000 and 1 by default).
+     * milliseconds, {@code messagesPerTick} new messages land in chats picked at random (2000 and 1 by default). No
+     * chat opens by itself unless {@link #openChatsEvery(int)} asks, so a test that polls the chats it was given sees
+     * every message created.
      */
     public static ChakraSandbox start(int port, String token, int chats, long tickMillis, int messagesPerTick) {
         if (chats < 1) {
@@ -159,6 +170,7 @@ public final class ChakraSandbox implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The id of every chat, in the order they opened, including those opened since the sandbox started. */
     public synchronized List<String> chatIds() {
         return chats.stream().map(c -> c.id).toList();
     }
@@ -173,9 +185,34 @@ public final class ChakraSandbox implements AutoCloseable {
         return requestsServed.get();
     }
 
-    /** Stops the conversations: once this returns, no chat gets a new message and no receipt arrives. */
+    /**
+     * Stops the conversations: once this returns, no chat gets a new message, no receipt arrives and no chat opens by
+     * itself; only {@link #openChat()} still opens one.
+     */
     public synchronized void stopConversations() {
         conversationsStopped = true;
+    }
+
+    /**
+     * A new customer (new contact, new phone number) opens a chat now with a first inbound message, so that the chat
+     * heads List chats ordered by updatedAt; returns the chat's id.
+     */
+    public synchronized String openChat() {
+        return openChatAt(System.currentTimeMillis()).id;
+    }
+
+    /** From now on a new customer opens a chat every {@code ticks} ticks, as {@link #openChat()} does. */
+    public synchronized void openChatsEvery(int ticks) {
+        if (ticks < 1) {
+            throw new IllegalArgumentException("ticks must be at least 1");
+        }
+        chatOpeningTicks = ticks;
+        ticksSinceChatOpened = 0;
+    }
+
+    /** From now on no chat opens by itself: the chats are those that exist, and those {@link #openChat()} opens. */
+    public synchronized void stopOpeningChats() {
+        chatOpeningTicks = 0;
     }
 
     /**
@@ -363,7 +400,10 @@ public final class ChakraSandbox implements AutoCloseable {
 
     // ---- the changing data ----
 
-    /** One scheduler step: delivery receipts for earlier outbound messages, then a new message in a random chat. */
+    /**
+     * One scheduler step: delivery receipts for earlier outbound messages, then a new message in a random chat, and
+     * every so often a new chat.
+     */
     private synchronized void tick() {
         if (conversationsStopped) {
             return;
@@ -386,9 +426,20 @@ public final class ChakraSandbox implements AutoCloseable {
                     addMessage(open.get(random.nextInt(open.size())), now);
                 }
             }
+            if (chatOpeningTicks > 0 && ++ticksSinceChatOpened >= chatOpeningTicks) {
+                ticksSinceChatOpened = 0;
+                openChatAt(now);
+            }
         } catch (RuntimeException e) {
             // an exception would silently cancel the schedule; a sandbox must keep ticking
         }
+    }
+
+    /** A chat opened at {@code at} by a new customer's first message. */
+    private Chat openChatAt(long at) {
+        Chat chat = addChat(at);
+        addMessage(chat, at);
+        return chat;
     }
 
     /** Adds a chat opened at {@code openedAt} by a new customer (new contact, new phone number), still empty. */

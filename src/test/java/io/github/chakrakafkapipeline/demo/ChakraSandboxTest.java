@@ -168,6 +168,35 @@ class ChakraSandboxTest {
         assertEquals(400, unknownOrder.statusCode());
     }
 
+    @Test
+    void a_new_chat_heads_list_chats_with_its_customers_first_message() throws Exception {
+        String opened = quiet.openChat();
+
+        JsonNode envelope = envelope(post(quiet, ChakraSandbox.LIST_CHATS_PATH, pageBody(1, 2), TOKEN));
+        JsonNode messages = data(post(quiet, ChakraSandbox.CHAT_MESSAGES_PATH.formatted(opened), "{}", TOKEN));
+
+        assertEquals(opened, envelope.at("/_data/0/id").asText(), envelope::toString);
+        assertEquals(quiet.chatIds().size(), envelope.at("/_meta/total").asInt(), envelope::toString);
+        assertEquals(1, messages.size(), messages::toString);
+        assertEquals("INBOUND", messages.get(0).get("direction").asText());
+        assertEquals(envelope.at("/_data/0/updatedAt").asLong(), messages.get(0).get("createdAt").asLong());
+    }
+
+    @Test
+    void opens_chats_by_itself_until_told_not_to() throws Exception {
+        try (ChakraSandbox fast = ChakraSandbox.start(0, TOKEN, 1, 20, 1)) {
+            fast.openChatsEvery(2);
+            await("new customers open chats").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> envelope(post(fast, ChakraSandbox.LIST_CHATS_PATH, "{}", TOKEN))
+                            .at("/_meta/total").asInt() >= 3);
+
+            fast.stopOpeningChats();
+            int chats = fast.chatIds().size();
+            await("no chat opens any more").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> fast.chatIds().size() == chats);
+        }
+    }
+
     private static void assertWellFormed(JsonNode data, int chat, boolean phoneEndpoint) {
         assertTrue(data.isArray() && !data.isEmpty(), "_data should be a non-empty array");
         long previous = Long.MAX_VALUE;
