@@ -26,8 +26,9 @@ import org.apache.kafka.common.utils.Exit;
 
 /**
  * The offline demo: a real embedded Kafka broker, the ChakraHQ sandbox over real HTTP, and the real pipeline polling
- * it every 5 seconds, with every published record printed as it lands. Run from the repository root (the pipeline
- * reads {@code config/application.properties} and {@code routes/}); Ctrl+C stops it. Test code, not in the jar.
+ * it every 5 seconds, finding the chats (new ones included) with List chats, with every published record printed as
+ * it lands. Run from the repository root (the pipeline reads {@code config/application.properties} and
+ * {@code routes/}); Ctrl+C stops it. Test code, not in the jar.
  */
 public final class Demo {
 
@@ -46,14 +47,14 @@ public final class Demo {
         Exit.setShutdownHookAdder((name, cleanup) -> kafkaCleanups.add(cleanup));
         EmbeddedKafka kafka = EmbeddedKafka.start();
         ChakraSandbox sandbox = ChakraSandbox.start(0, TOKEN, 3);
-        List<String> chatIds = sandbox.chatIds();
         List<String> phones = sandbox.phoneNumbers();
 
         Main main = PipelineApplication.newMain();
         main.addOverrideProperty("chakra.api.base.url", sandbox.baseUrl());
         main.addOverrideProperty("chakra.api.token", TOKEN);
-        // two chats by id, all three by phone number: the endpoints overlap and the pipeline must publish once
-        main.addOverrideProperty("chakra.chat.ids", String.join(",", chatIds.subList(0, 2)));
+        // no chat ids, so the pipeline finds the chats with List chats (chakra.chat.discovery=auto), including those
+        // the sandbox opens as the demo runs; the first three by phone number too: the endpoints overlap and the
+        // pipeline must publish once
         main.addOverrideProperty("chakra.phone.numbers", String.join(",", phones));
         main.addOverrideProperty("pipeline.poll.cron", "0/5 * * * * ?");
         main.addOverrideProperty("kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -81,7 +82,7 @@ public final class Demo {
             kafkaCleanups.forEach(Runnable::run);
         }, "demo-shutdown"));
 
-        printBanner(kafka.bootstrapServers(), sandbox.baseUrl(), managementPort, chatIds, phones);
+        printBanner(kafka.bootstrapServers(), sandbox.baseUrl(), managementPort, phones);
         printer.start();
         int status = 0;
         try {
@@ -96,20 +97,19 @@ public final class Demo {
         System.exit(status);
     }
 
-    private static void printBanner(String bootstrap, String sandboxUrl, int managementPort, List<String> chatIds,
-            List<String> phones) {
+    private static void printBanner(String bootstrap, String sandboxUrl, int managementPort, List<String> phones) {
         System.out.println("""
 
                 === chakra-kafka-pipeline offline demo ===
                 Kafka broker (embedded):   %s
-                ChakraHQ sandbox:          %s  (token "%s"; a new message every ~2 s)
-                Polled every 5 s:          chats %s by chat id; phones %s by phone number
+                ChakraHQ sandbox:          %s  (token "%s"; a new message every ~2 s, a new chat every ~10 s)
+                Polled every 5 s:          every chat, found with List chats; phones %s by phone number
                 Read the topics by hand:   kcat -b %s -X isolation.level=read_committed -t %s -C -f '%%k %%h %%s\\n'
                                            (also %s, %s; Debian package kcat)
                 Health and metrics:        http://localhost:%d/observe/health?exposureLevel=full, /observe/metrics
                 Published records follow below. Ctrl+C stops the demo.
-                """.formatted(bootstrap, sandboxUrl, TOKEN, chatIds.subList(0, 2), phones, bootstrap, Topics.INBOUND,
-                        Topics.OUTBOUND, Topics.DEAD_LETTER, managementPort));
+                """.formatted(bootstrap, sandboxUrl, TOKEN, phones, bootstrap, Topics.INBOUND, Topics.OUTBOUND,
+                        Topics.DEAD_LETTER, managementPort));
     }
 
     /** Reads the pipeline's topics from the beginning in a daemon thread and prints one line per record. */
