@@ -69,7 +69,6 @@ public class ChatListing {
 
     /** Begins the poll's pass: the target poll that names it in logs and metrics ({@code chat-list team}). */
     public TargetPoll start() {
-        activity.catchUp();
         pages = 0;
         more = true;
         complete = false;

@@ -19,6 +19,8 @@ public class Sweep {
     private List<String> round = List.of();
     private int next;
     private long completed;
+    /** This round's reads owed so far, fractions included: a small team is swept a chat every few polls. */
+    private double owed;
 
     public Sweep(Duration interval) {
         this.interval = interval;
@@ -26,7 +28,8 @@ public class Sweep {
 
     /**
      * The chats to read in this poll: this poll's share of a round over {@code known} (a round takes the sweep
-     * interval), at most {@code room} of them, leaving out those {@code busy} (read anyway, or being read).
+     * interval), at most {@code room} of them (what the budget leaves: the rest is owed to later polls), leaving out
+     * those {@code busy} (read anyway, or being read).
      */
     public synchronized List<String> next(Collection<String> known, Duration pollInterval, int room,
             Predicate<String> busy) {
@@ -34,9 +37,11 @@ public class Sweep {
             round = new ArrayList<>(known);
             next = 0;
         }
-        int share = (int) Math.ceil(round.size() * (double) pollInterval.toMillis() / interval.toMillis());
+        owed = Math.min(owed + round.size() * (double) pollInterval.toMillis() / interval.toMillis(), round.size());
         List<String> due = new ArrayList<>();
-        for (int taken = 0; next < round.size() && taken < Math.min(share, room); next++) {
+        int share = (int) Math.min(owed, room);
+        owed -= share;
+        for (int taken = 0; next < round.size() && taken < share; next++) {
             String chat = round.get(next);
             if (!busy.test(chat)) {
                 due.add(chat);

@@ -165,8 +165,13 @@ public class PipelineMetrics {
             transactions(outcome);
         }
         fencings();
-        publishLag(inboundTopic);
-        publishLag(outboundTopic);
+        for (String topic : List.of(inboundTopic, outboundTopic)) {
+            publishLag(topic);
+            newestPublishedTimestamp.computeIfAbsent(topic, this::freshnessGauge);
+        }
+        for (String operation : List.of("chat-messages", "phone-messages")) {
+            targetPollDuration(operation);
+        }
     }
 
     private void budgetPermit(String operation, int permits) {
@@ -221,9 +226,13 @@ public class PipelineMetrics {
 
     /** The time to fetch and publish the messages of one target, for one poll. */
     public void targetPolled(String operation, Duration duration) {
-        Timer.builder("chakra.pipeline.target.poll.duration")
+        targetPollDuration(operation).record(duration);
+    }
+
+    private Timer targetPollDuration(String operation) {
+        return Timer.builder("chakra.pipeline.target.poll.duration")
                 .description("Time to fetch and publish the messages of one target in one poll")
-                .tag("endpoint", operation).register(registry()).record(duration);
+                .tag("endpoint", operation).register(registry());
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {
