@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which targets a poll reads, and what became of each. A poll reads, in this order: the chats that List chats showed
- * changed (and those whose last read failed), the chat ids and phone numbers listed in the settings, then the sweep's
- * share of the known chats with what the request budget has left. Each target is read in the background
+ * Which targets a poll reads, and what became of each. A poll reads, in this order: the chat ids and phone numbers
+ * listed in the settings, the chats that List chats showed changed (and those whose last read failed) as far as the
+ * request budget of one poll interval goes, then the sweep's share of the known chats with what the budget has left. Each target is read in the background
  * (messages-poll's wireTap): a target still being read from an earlier poll is left out, so a chat that hangs holds up
  * no other and is never read twice at once. A target whose read failed on ChakraHQ's side is read again at the next
  * poll, then after pauses that double, up to CHAKRA_TARGET_BACKOFF_MAX_MILLIS: a chat that answers 404 or times out is
@@ -71,22 +71,26 @@ public class TargetPolls {
         this.phonePaging = ResponsePaging.parseStyle(phonePaging);
     }
 
-    /** The targets this poll reads, each marked as being read until its read ends ({@link #begin}). */
+    /**
+     * The targets this poll reads, each marked as being read until its read ends ({@link #begin}): the listed chat ids
+     * and phone numbers, the changed chats (newest activity first) as far as the request budget of one poll interval
+     * goes, the others staying changed for the next poll, then the sweep's share with what is left.
+     */
     public List<TargetPoll> due() {
         List<TargetPoll> due = new ArrayList<>();
         Map<String, Long> changed = settings.discovery() ? activity.changed() : Map.of();
         List<String> listed = settings.chatIds();
-        // newest activity first: under a tight budget the chats just written to go first
-        changed.entrySet().stream()
-                .filter(chat -> !listed.contains(chat.getKey()))
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-                .forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED, chat.getValue()));
         listed.forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED, changed.get(chat)));
         settings.phoneNumbers().forEach(phone -> add(due, TargetPoll.PHONE_MESSAGES, phone, TargetPoll.LISTED, null));
         if (settings.discovery()) {
             Duration interval = schedule.interval();
-            int room = (int) (budget.requestsPerSecond() * interval.toSeconds()) - listing.pagesThisPoll() - due.size();
-            for (String chat : sweep.next(activity.known(), interval, Math.max(0, room),
+            long room = budget.requestsPerSecond() * Math.max(1, interval.toSeconds()) - listing.pagesThisPoll();
+            changed.entrySet().stream()
+                    .filter(chat -> !listed.contains(chat.getKey()))
+                    .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                    .takeWhile(chat -> due.size() < room)
+                    .forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED, chat.getValue()));
+            for (String chat : sweep.next(activity.known(), interval, (int) Math.max(0, room - due.size()),
                     chat -> running.containsKey(key(TargetPoll.CHAT_MESSAGES, chat)))) {
                 add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.SWEEP, null);
             }

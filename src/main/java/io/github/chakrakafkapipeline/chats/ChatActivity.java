@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.github.chakrakafkapipeline.KafkaTopics;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,6 +49,8 @@ public class ChatActivity extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(ChatActivity.class);
     /** How long a poll waits to read what another replica recorded; a Kafka that slow is down or struggling. */
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(2);
+    /** At least once: how long a chat's activity record may take to be acknowledged before the read counts as failed. */
+    private static final Duration WRITE_WAIT = Duration.ofSeconds(30);
 
     private final String topic;
     private final java.util.function.Supplier<Map<String, Object>> kafkaConfigSource;
@@ -226,16 +231,20 @@ public class ChatActivity extends ServiceSupport {
         if (transactional) {
             return transactionalWrite.apply(poll);
         }
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        producer.send(record(poll.getTarget(), activity), (metadata, error) -> {
-            if (error != null) {
-                written.completeExceptionally(error);
-            } else {
-                recorded(poll.getTarget(), activity);
-                poll.activityRecorded();
-                written.complete(null);
+        try {
+            // waits here (milliseconds) rather than go on in the producer's callback, on Kafka's network thread
+            producer.send(record(poll.getTarget(), activity)).get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return CompletableFuture.failedFuture(e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
-        });
-        return written;
+            return CompletableFuture.failedFuture(new KafkaException("Kafka did not acknowledge the activity of chat "
+                    + poll.getTarget() + " within " + WRITE_WAIT.toMillis() + " ms", e));
+        }
+        recorded(poll.getTarget(), activity);
+        poll.activityRecorded();
+        return CompletableFuture.completedFuture(null);
     }
 }
