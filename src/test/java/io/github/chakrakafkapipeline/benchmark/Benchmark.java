@@ -64,6 +64,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <li>the dedup state: heap per remembered externalId and the time a restart needs, at 100 k and 1 M ids;</li>
  * <li>failover: two replicas of the packaged jar, the leader killed with SIGKILL, until the other publishes
  * ({@link FailoverBenchmark});</li>
+ * <li>discovery: a team of 10,000 chats, 1 % of them changing per poll, read under a budget of 10 requests a second
+ * by the pipeline with List chats and by the pipeline reading every chat ({@link DiscoveryBenchmark});</li>
  * </ol>
  * and writes {@code docs/benchmarks.md} and {@code docs/benchmark-throughput.png}. Run it with {@code bench/run}
  * (from the repository root: the pipeline reads {@code config/} and {@code routes/} there).
@@ -182,6 +184,9 @@ public final class Benchmark {
         }
         if (options.failover) {
             new FailoverBenchmark(this).run();
+        }
+        if (options.discovery) {
+            new DiscoveryBenchmark(this).run();
         }
     }
 
@@ -737,6 +742,10 @@ public final class Benchmark {
         boolean profile;
         boolean failover = true;
         int failoverRuns = 5;
+        boolean discovery = true;
+        int discoveryChats = 10_000;
+        int discoveryPolls = 5;
+        int discoveryIntervalSeconds = 30;
         String only = "";
         String outDir = "docs";
         List<Integer> dedupSizes = List.of(100_000, 1_000_000);
@@ -768,6 +777,10 @@ public final class Benchmark {
                     case "--profile" -> options.profile = true;
                     case "--no-failover" -> options.failover = false;
                     case "--failover-runs" -> options.failoverRuns = Integer.parseInt(given.get(++i));
+                    case "--no-discovery" -> options.discovery = false;
+                    case "--discovery-chats" -> options.discoveryChats = Integer.parseInt(given.get(++i));
+                    case "--discovery-polls" -> options.discoveryPolls = Integer.parseInt(given.get(++i));
+                    case "--discovery-interval" -> options.discoveryIntervalSeconds = Integer.parseInt(given.get(++i));
                     case "--only" -> options.only = given.get(++i);
                     case "--out" -> options.outDir = given.get(++i);
                     case "--dedup-sizes" -> options.dedupSizes = Arrays.stream(given.get(++i).split(","))
@@ -778,6 +791,11 @@ public final class Benchmark {
             if (options.repetitions < 1 || options.chats < 1 || options.messagesPerChat < 1 || options.cycles < 1
                     || options.failoverRuns < 1) {
                 throw new IllegalArgumentException("Sizes and counts must be at least 1");
+            }
+            if (options.discoveryChats < 1 || options.discoveryPolls < 1 || options.discoveryIntervalSeconds < 1
+                    || 60 % options.discoveryIntervalSeconds != 0) {
+                throw new IllegalArgumentException("--discovery-chats and --discovery-polls must be at least 1, and"
+                        + " --discovery-interval a number of seconds that divides 60");
             }
             return options;
         }
