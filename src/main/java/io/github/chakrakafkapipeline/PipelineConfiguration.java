@@ -37,6 +37,7 @@ import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
 
@@ -169,10 +170,16 @@ public class PipelineConfiguration implements CamelConfiguration {
                 context.getComponent("kafka", KafkaComponent.class).getConfiguration().getMaxRequestSize()));
     }
 
-    /** The threads that call ChakraHQ: one target each, so a slow or failing target holds up no other. */
+    /**
+     * The threads that read targets: one target each, so a slow or failing target holds up no other. The queue is
+     * unbounded (Camel's default holds 1,000): each target waits in it at most once, and the request budget, not the
+     * queue, paces the reads.
+     */
     @BindToRegistry(CHAKRA_CALLS)
     public ExecutorService chakraCalls(CamelContext context, @PropertyInject("chakra.http.concurrency") int threads) {
-        return context.getExecutorServiceManager().newFixedThreadPool(this, "chakra-calls", threads);
+        return context.getExecutorServiceManager().newThreadPool(this, "chakra-calls",
+                new ThreadPoolProfileBuilder("chakra-calls").poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
+                        .build());
     }
 
     @BindToRegistry(DEDUP_STATE)
