@@ -24,6 +24,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.github.chakrakafkapipeline.PipelineApplication;
+import io.github.chakrakafkapipeline.TargetPoll;
+import io.github.chakrakafkapipeline.TargetPolls;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -248,9 +252,17 @@ public final class Benchmark {
             // the offsets taken, records and transaction markers alike: backfill() counted the records, and the cycles
             // must append nothing at all, not even an empty transaction
             long offsets = probe.count(topics.messages());
+            // one poll's reads, as messages-poll starts them (on the chakraCalls threads), but waited for
+            TargetPolls polls = context.getRegistry().lookupByNameAndType("targetPolls", TargetPolls.class);
+            ExecutorService calls = context.getRegistry().lookupByNameAndType("chakraCalls", ExecutorService.class);
             List<Cycle> steady = measureCycles(cycles, profile ? "profile-a-steady" : null, () -> {
-                template.sendBody("direct:chat-messages-poll", null);
-                template.sendBody("direct:phone-messages-poll", null);
+                List<Future<?>> reads = new ArrayList<>();
+                for (TargetPoll poll : polls.due()) {
+                    reads.add(calls.submit(() -> template.sendBody("direct:" + poll.getOperation() + "-poll", poll)));
+                }
+                for (Future<?> read : reads) {
+                    read.get();
+                }
             });
             long after = probe.count(topics.messages());
             if (after != offsets) {
@@ -301,6 +313,9 @@ public final class Benchmark {
         overrides.put("chakra.chat.ids", String.join(",", chats));
         overrides.put("chakra.phone.numbers", "");
         overrides.put("pipeline.poll.cron", cron);
+        // the backfill and the steady state measure the pipeline's own cost against a poller with no rate limit: the
+        // request budget is lifted (the discovery section sets its own)
+        overrides.put("chakra.http.requests.per.second", "1000000");
         overrides.put("kafka.bootstrap.servers", bootstrapServers);
         overrides.putAll(topics.settings());
         // the management port (health, metrics) stays on, on a free port: other JVMs may hold the default one
