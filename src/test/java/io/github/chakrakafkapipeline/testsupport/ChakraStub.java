@@ -21,6 +21,8 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 public final class ChakraStub implements AutoCloseable {
 
     public static final String PHONE_PATH = "/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number";
+    /** List chats (discovery). */
+    public static final String CHAT_LIST_PATH = "/v1/ext/chat";
 
     private final WireMockServer server;
     private final String token;
@@ -59,6 +61,25 @@ public final class ChakraStub implements AutoCloseable {
         server.stubFor(post(urlPathEqualTo("/v1/ext/chat/" + chatId + "/message"))
                 .withHeader("Authorization", equalTo("Bearer " + token))
                 .willReturn(response));
+    }
+
+    /** List chats answers {@code answer} to every page asked for. */
+    public void answerChatList(String answer) {
+        answerChatList(okJson(answer));
+    }
+
+    public void answerChatList(ResponseDefinitionBuilder response) {
+        server.stubFor(post(urlPathEqualTo(CHAT_LIST_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + token))
+                .willReturn(response));
+    }
+
+    /** List chats answers {@code answer} to the request for page {@code page} (its body's "page" field, from 1). */
+    public void answerChatListPage(int page, String answer) {
+        server.stubFor(post(urlPathEqualTo(CHAT_LIST_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + token))
+                .withRequestBody(equalToJson("{\"page\": " + page + "}", true, true))
+                .willReturn(okJson(answer)));
     }
 
     public void answerPhone(String phoneNumber, String answer) {
