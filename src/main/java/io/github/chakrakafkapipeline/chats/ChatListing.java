@@ -133,7 +133,8 @@ public class ChatListing {
     /** One chat of a page; true when it is older than the last complete pass's newest activity. */
     private boolean take(JsonNode chat, Long chatActivity) {
         JsonNode idNode = chat == null ? null : chat.get(idField);
-        if (idNode == null || !idNode.isValueNode() || idNode.asText().isEmpty()) {
+        // a JSON null (or true) is no id: as text it would be the chat "null"
+        if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isEmpty()) {
             problem("no-id", "List chats returned a chat without an id in field '" + idField + "' (it is skipped); if "
                     + "ChakraHQ names the chat id otherwise, set CHAKRA_CHAT_LIST_ID_FIELD");
             return false;
