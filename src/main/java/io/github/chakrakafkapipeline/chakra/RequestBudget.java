@@ -46,10 +46,14 @@ public class RequestBudget {
     public void acquire(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) throws InterruptedException {
         waiting.incrementAndGet();
         try {
-            waitOutPause();
-            if (!limiter.acquirePermission()) {
-                throw new InterruptedException("stopped while waiting for a permit of the request budget");
-            }
+            // a 429 that comes while this call waits for its permit (up to a second, more under load) pauses it too:
+            // once paused, it takes a permit again after the pause, so that the calls held back do not burst out
+            do {
+                waitOutPause();
+                if (!limiter.acquirePermission()) {
+                    throw new InterruptedException("stopped while waiting for a permit of the request budget");
+                }
+            } while (paused());
         } finally {
             waiting.decrementAndGet();
         }
@@ -65,6 +69,10 @@ public class RequestBudget {
             LOG.warn("{}: ChakraHQ answered HTTP 429; every call to ChakraHQ waits {} ms (Retry-After, or "
                     + "CHAKRA_HTTP_RETRY_INITIAL_DELAY_MILLIS when it names none)", poll, millis);
         }
+    }
+
+    private boolean paused() {
+        return pausedUntil.get() - System.nanoTime() > 0;
     }
 
     private void waitOutPause() throws InterruptedException {
