@@ -146,9 +146,14 @@ public class TargetPolls {
             Failures failures = backingOff.merge(key, new Failures(1, 0),
                     (before, one) -> new Failures(before.count() + 1, 0));
             // read again at the next poll after one failure, then after 1, 3, 7... poll intervals, up to the maximum
+            long intervalMillis = schedule.interval().toMillis();
             long pauseMillis = Math.min(backoffMax.toMillis(),
-                    schedule.interval().toMillis() * ((1L << Math.min(failures.count() - 1, 20)) - 1));
-            backingOff.put(key, new Failures(failures.count(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis)));
+                    intervalMillis * ((1L << Math.min(failures.count() - 1, 20)) - 1));
+            // the read ended a little after its poll began, so the poll a whole pause later begins a little before the
+            // pause is over: half an interval of slack lets that poll read it, not the one after
+            long slackMillis = Math.min(intervalMillis, pauseMillis) / 2;
+            backingOff.put(key, new Failures(failures.count(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis - slackMillis)));
             if (pauseMillis > 0) {
                 LOG.warn("{}: failed {} polls in a row; not read again for {} s (up to CHAKRA_TARGET_BACKOFF_MAX_MILLIS)",
                         poll, failures.count(), pauseMillis / 1000);
