@@ -110,6 +110,9 @@ public class ChatListing {
             return;
         }
         boolean reachedMark = false;
+        // the order is checked within a page only: between two pages, chats that moved to the top push the ones
+        // already listed down, and the next page begins with them again
+        previous = null;
         for (JsonNode chat : chats) {
             Long chatActivity = number(chat.get(activityField));
             reachedMark |= take(chat, chatActivity);

@@ -88,6 +88,16 @@ class ChatListingTest {
         assertTrue(listing.isMore(), "no mark to stop at");
     }
 
+    @Test
+    void chats_pushed_down_to_the_next_page_by_others_moving_up_are_no_disorder() {
+        listing.start();
+        listing.collect(page("{\"id\":\"a\",\"updatedAt\":50},{\"id\":\"b\",\"updatedAt\":40}", true));
+        // meanwhile two chats from further down got messages and went to the top: a and b are now on page 2
+        listing.collect(page("{\"id\":\"a\",\"updatedAt\":50},{\"id\":\"b\",\"updatedAt\":40}", false));
+        listing.finish();
+        assertEquals(0.0, problems("unordered"));
+    }
+
     private void firstPass() {
         listing.start();
         listing.collect(page("{\"id\":\"a\",\"updatedAt\":50},{\"id\":\"b\",\"updatedAt\":40}", false));
@@ -97,7 +107,8 @@ class ChatListingTest {
     }
 
     private double problems(String problem) {
-        return registry.get("chakra.pipeline.chat.list.problems").tag("problem", problem).counter().count();
+        var counter = registry.find("chakra.pipeline.chat.list.problems").tag("problem", problem).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static byte[] page(String chats, boolean hasMore) {
