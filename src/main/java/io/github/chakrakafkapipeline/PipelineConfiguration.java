@@ -194,15 +194,18 @@ public class PipelineConfiguration implements CamelConfiguration {
     /**
      * Exactly-once publishing; one transactional.id for all replicas of the pipeline, so that each new leader fences
      * the one before it. When fenced, this replica gives the Kafka lease up; another cluster service keeps its own.
+     * A committed response's exchange goes on (settle, its summary) on threads of its own: on the call threads it
+     * would queue behind every read a poll started.
      */
     @BindToRegistry(TRANSACTIONS)
     public Transactions transactions(CamelContext context, @PropertyInject("pipeline.name") String pipelineName,
             @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_ACTIVITY) ChatActivity chatActivity,
-            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics, @BeanInject(CHAKRA_CALLS) ExecutorService chakraCalls) {
+            @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
         return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
                 pipelineName.trim() + ".publisher", dedupState, chatActivity, metrics,
                 () -> lease(context).ifPresent(KafkaLeaseView::stepDown),
-                context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions"), chakraCalls);
+                context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions"),
+                context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
     }
 
     @BindToRegistry(PIPELINE_READINESS)
