@@ -35,6 +35,7 @@ public final class TargetPoll {
     /** The chat's activity (ChakraHQ's updatedAt) to record once its messages reached Kafka; null when none. */
     private final Long activity;
     private volatile boolean activityRecorded;
+    private volatile boolean begun;
     private final PublishBatch batch = new PublishBatch();
     private final long startedNanos = System.nanoTime();
     private PagedFetch paging;
@@ -127,6 +128,20 @@ public final class TargetPoll {
     /** Messages that message-route stopped on purpose (a filter added by ops), neither duplicates nor published. */
     public int getDropped() {
         return Math.max(0, received - duplicates - batch.size());
+    }
+
+    /** How long since this read started. */
+    public Duration age() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** Whether a call thread took the read up (it then always ends, and says so). */
+    public boolean isBegun() {
+        return begun;
+    }
+
+    public void begun() {
+        begun = true;
     }
 
     /** Whether the read ended well: every new message reached Kafka (set by {@link #finish}). */

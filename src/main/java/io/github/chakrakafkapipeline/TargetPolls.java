@@ -28,15 +28,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Which targets a poll reads, and what became of each. A poll reads, in this order: the chat ids and phone numbers
  * listed in the settings, the chats that List chats showed changed (and those whose last read failed) as far as the
- * request budget of one poll interval goes, then the sweep's share of the known chats with what the budget has left. Each target is read in the background
- * (messages-poll's wireTap): a target still being read from an earlier poll is left out, so a chat that hangs holds up
- * no other and is never read twice at once. A target whose read failed on ChakraHQ's side is read again at the next
+ * request budget of one poll interval goes, then the sweep's share of the known chats with what the budget has left.
+ * Each target is read in the background (messages-poll's wireTap): a target still being read from an earlier poll is
+ * left out, so a chat that hangs holds up no other and is never read twice at once. A target whose read failed on ChakraHQ's side is read again at the next
  * poll, then after pauses that double, up to CHAKRA_TARGET_BACKOFF_MAX_MILLIS: a chat that answers 404 or times out is
  * not called every poll.
  */
 public class TargetPolls {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetPolls.class);
+    private static final Duration NEVER_BEGUN = Duration.ofHours(1);
 
     private final PipelineMetrics metrics;
     private final PipelineSettings settings;
@@ -110,7 +111,16 @@ public class TargetPolls {
         }
         PagedFetch.Style paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
         TargetPoll poll = new TargetPoll(operation, target, paging, reason, activityValue);
-        if (running.putIfAbsent(key, poll) == null) {
+        TargetPoll before = running.putIfAbsent(key, poll);
+        // a read that never began (its route was being reloaded, say) would hold its target forever; a read that began
+        // always ends, and one waiting for a call thread is not that old unless thousands of targets are listed
+        if (before != null && !before.isBegun() && before.age().compareTo(NEVER_BEGUN) > 0
+                && running.replace(key, before, poll)) {
+            LOG.warn("{}: its read was started {} min ago and never began; starting it again", poll,
+                    before.age().toMinutes());
+            before = null;
+        }
+        if (before == null) {
             due.add(poll);
         }
     }
@@ -120,6 +130,7 @@ public class TargetPolls {
      * being read, and a failure counts towards its pause.
      */
     public void begin(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
+        poll.begun();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
