@@ -291,8 +291,9 @@ final class Report {
         md.append("## 2. Steady state: a poll cycle with nothing new\n\n")
                 .append(String.format(Locale.ROOT, "After the backfill, the topics hold every message and each of the"
                         + " %,d chats answers the same %,d messages. A cycle is one full poll over all chats: for (a)"
-                        + " the cron is stopped and the measuring thread sends to `direct:chat-messages-poll` then"
-                        + " `direct:phone-messages-poll`, which is what the `messages-poll` route does on each tick."
+                        + " the cron is stopped and the measuring thread starts the reads of one poll"
+                        + " (`targetPolls.due`) on the `chakraCalls` threads, as the `messages-poll` route does on each"
+                        + " tick, and waits for them all."
                         + " Two cycles are run first, then %d are measured; each repetition contributes its median"
                         + " cycle. CPU is the process CPU time of the measuring JVM (all threads, GC and JIT included);"
                         + " allocations are the bytes allocated by its threads"
