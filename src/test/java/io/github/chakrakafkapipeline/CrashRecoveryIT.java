@@ -96,6 +96,9 @@ class CrashRecoveryIT {
                     Map.entry("CHAKRA_CHAT_IDS", String.join(",", chakra.chatIds())),
                     Map.entry("CHAKRA_PHONE_NUMBERS", String.join(",", chakra.phoneNumbers())),
                     Map.entry("PIPELINE_POLL_CRON", "0/1 * * * * ?"),
+                    // every target every second is more calls than the default budget of 5 a second allows: the
+                    // pipeline would fall behind the sandbox, whose chats keep only their newest messages
+                    Map.entry("CHAKRA_HTTP_REQUESTS_PER_SECOND", "100"),
                     Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                     Map.entry("PIPELINE_TOPIC_INBOUND", INBOUND),
                     Map.entry("PIPELINE_TOPIC_OUTBOUND", OUTBOUND),
