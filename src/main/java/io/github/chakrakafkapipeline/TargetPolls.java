@@ -52,6 +52,7 @@ public class TargetPolls {
     private final Map<String, TargetPoll> running = new ConcurrentHashMap<>();
     private final Map<String, Failures> backingOff = new ConcurrentHashMap<>();
     private volatile long lastSuccessMillis;
+    private volatile boolean overBudgetReported;
 
     /** Consecutive failures of one target, and when it may be read again (System.nanoTime). */
     private record Failures(int count, long notBefore) {
@@ -83,9 +84,18 @@ public class TargetPolls {
         List<String> listed = settings.chatIds();
         listed.forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED, changed.get(chat)));
         settings.phoneNumbers().forEach(phone -> add(due, TargetPoll.PHONE_MESSAGES, phone, TargetPoll.LISTED, null));
+        Duration interval = schedule.interval();
+        long perPoll = budget.requestsPerSecond() * Math.max(1, interval.toSeconds());
+        int listedTargets = listed.size() + settings.phoneNumbers().size();
+        if (listedTargets > perPoll && !overBudgetReported) {
+            overBudgetReported = true;
+            LOG.warn("{} listed chat ids and phone numbers need {} calls a poll, more than the request budget allows "
+                    + "({} a second, a poll every {} s): each is read less often than every poll. Raise "
+                    + "CHAKRA_HTTP_REQUESTS_PER_SECOND or poll less often (PIPELINE_POLL_CRON)", listedTargets,
+                    listedTargets, budget.requestsPerSecond(), interval.toSeconds());
+        }
         if (settings.discovery()) {
-            Duration interval = schedule.interval();
-            long room = budget.requestsPerSecond() * Math.max(1, interval.toSeconds()) - listing.pagesThisPoll();
+            long room = perPoll - listing.pagesThisPoll();
             changed.entrySet().stream()
                     .filter(chat -> !listed.contains(chat.getKey()))
                     .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
