@@ -4,6 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -27,6 +31,31 @@ public final class KafkaClientConfig {
             }
         });
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+        return config;
+    }
+
+    /**
+     * A consumer of the pipeline's compacted topics (the dedup state, the chat activity): string keys and values, no
+     * offsets committed (they are read from the start), committed records only when {@code readCommitted}.
+     */
+    public static Map<String, Object> stateConsumer(Map<String, Object> connection, boolean readCommitted) {
+        Map<String, Object> config = new HashMap<>(connection);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        if (readCommitted) {
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        return config;
+    }
+
+    /** A producer of records to those topics, at least once: acknowledged by every in-sync replica, idempotent. */
+    public static Map<String, Object> stateProducer(Map<String, Object> connection) {
+        Map<String, Object> config = new HashMap<>(connection);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return config;
     }
 }

@@ -101,7 +101,7 @@ public class TargetPolls {
                     .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
                     .takeWhile(chat -> due.size() < room)
                     .forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED, chat.getValue()));
-            for (String chat : sweep.next(activity.known(), interval, (int) Math.max(0, room - due.size()),
+            for (String chat : sweep.next(activity::known, interval, (int) Math.max(0, room - due.size()),
                     chat -> running.containsKey(key(TargetPoll.CHAT_MESSAGES, chat)))) {
                 add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.SWEEP, null);
             }

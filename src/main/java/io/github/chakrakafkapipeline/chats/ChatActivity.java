@@ -1,7 +1,6 @@
 package io.github.chakrakafkapipeline.chats;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,24 +11,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.github.chakrakafkapipeline.KafkaClientConfig;
 import io.github.chakrakafkapipeline.KafkaTopics;
 import io.github.chakrakafkapipeline.StartupCheckFailedException;
 import io.github.chakrakafkapipeline.TargetPoll;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,14 +83,7 @@ public class ChatActivity extends ServiceSupport {
                 "create the topic with cleanup.policy=compact")) {
             LOG.info("Created compacted topic {} for the chats' activity", topic);
         }
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        if (transactional) {
-            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
-        consumer = new KafkaConsumer<>(config);
+        consumer = new KafkaConsumer<>(KafkaClientConfig.stateConsumer(kafkaConfig, transactional));
         List<TopicPartition> partitions = consumer.partitionsFor(topic, loadTimeout).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         consumer.assign(partitions);
@@ -106,12 +95,7 @@ public class ChatActivity extends ServiceSupport {
                     + "PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
         }
         if (!transactional) {
-            Map<String, Object> producerConfig = new HashMap<>(kafkaConfig);
-            producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producer = new KafkaProducer<>(producerConfig);
+            producer = new KafkaProducer<>(KafkaClientConfig.stateProducer(kafkaConfig));
         }
         LOG.info("Loaded the activity of {} chats from topic {}", read.size(), topic);
     }
@@ -205,7 +189,7 @@ public class ChatActivity extends ServiceSupport {
     }
 
     public int knownCount() {
-        return known().size();
+        return read.size() + (int) changed.keySet().stream().filter(chat -> !read.containsKey(chat)).count();
     }
 
     /** The chat's messages reached Kafka as of this activity: it is no longer changed unless listed newer since. */

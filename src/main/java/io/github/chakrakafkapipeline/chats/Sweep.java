@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The safety net of discovery: every known chat is read again once per sweep interval (CHAKRA_CHAT_SWEEP_INTERVAL_MILLIS),
@@ -31,10 +32,10 @@ public class Sweep {
      * interval), at most {@code room} of them (what the budget leaves: the rest is owed to later polls), leaving out
      * those {@code busy} (read anyway, or being read).
      */
-    public synchronized List<String> next(Collection<String> known, Duration pollInterval, int room,
+    public synchronized List<String> next(Supplier<Collection<String>> known, Duration pollInterval, int room,
             Predicate<String> busy) {
         if (next >= round.size()) {
-            round = new ArrayList<>(known);
+            round = new ArrayList<>(known.get()); // sorted and copied once a round, not at every poll
             next = 0;
         }
         owed = Math.min(owed + round.size() * (double) pollInterval.toMillis() / interval.toMillis(), round.size());

@@ -2,7 +2,6 @@ package io.github.chakrakafkapipeline.dedup;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.github.chakrakafkapipeline.KafkaClientConfig;
 import io.github.chakrakafkapipeline.KafkaTopics;
 import io.github.chakrakafkapipeline.StartupCheckFailedException;
 import io.github.chakrakafkapipeline.dedup.FingerprintSet.Fingerprint;
@@ -30,8 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,15 +196,8 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
      * that end, for the follower.
      */
     private KafkaConsumer<String, String> load() {
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = KafkaClientConfig.stateConsumer(kafkaConfig, transactional);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        if (transactional) {
-            // a transaction aborted (or still open) published nothing: only committed dedup records count
-            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
         long deadline = System.nanoTime() + loadTimeout.toNanos();
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
         try {
@@ -323,11 +314,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> config = KafkaClientConfig.stateProducer(kafkaConfig);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         return config;
     }

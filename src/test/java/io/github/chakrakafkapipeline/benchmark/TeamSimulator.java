@@ -2,7 +2,6 @@ package io.github.chakrakafkapipeline.benchmark;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -194,13 +193,13 @@ final class TeamSimulator implements AutoCloseable {
             long now = System.currentTimeMillis();
             String path = exchange.getRequestURI().getPath();
             if (!expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                send(exchange, 401, UNAUTHORIZED);
+                ChakraSimulator.send(exchange, 401, UNAUTHORIZED);
             } else if (path.equals(LIST_PATH) || path.equals(LIST_PATH + "/")) {
                 listChats(exchange, body, now);
             } else if (path.startsWith(CHAT_PREFIX) && path.endsWith("/message")) {
                 chatMessages(exchange, path.substring(CHAT_PREFIX.length(), path.length() - "/message".length()), now);
             } else {
-                send(exchange, 404, MessageJson.errorResponse("Not found").getBytes(StandardCharsets.UTF_8));
+                ChakraSimulator.send(exchange, 404, MessageJson.errorResponse("Not found").getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -210,13 +209,13 @@ final class TeamSimulator implements AutoCloseable {
         try {
             request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (IOException e) {
-            send(exchange, 400, MessageJson.errorResponse("Invalid JSON").getBytes(StandardCharsets.UTF_8));
+            ChakraSimulator.send(exchange, 400, MessageJson.errorResponse("Invalid JSON").getBytes(StandardCharsets.UTF_8));
             return;
         }
         String field = request.path("orderField").asText("updatedAt");
         String direction = request.path("orderDirection").asText("desc");
         if (!field.equals("updatedAt") || !(direction.equals("desc") || direction.equals("asc"))) {
-            send(exchange, 400, MessageJson.errorResponse("The simulator orders by updatedAt only")
+            ChakraSimulator.send(exchange, 400, MessageJson.errorResponse("The simulator orders by updatedAt only")
                     .getBytes(StandardCharsets.UTF_8));
             return;
         }
@@ -239,7 +238,7 @@ final class TeamSimulator implements AutoCloseable {
         }
         answer.append("],\"_meta\":{\"total\":").append(total).append(",\"hasMore\":").append(skip + returned < total)
                 .append("},\"_errors\":[]}");
-        send(exchange, 200, answer.toString().getBytes(StandardCharsets.UTF_8));
+        ChakraSimulator.send(exchange, 200, answer.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void chatMessages(HttpExchange exchange, String chatId, long now) throws IOException {
@@ -253,17 +252,7 @@ final class TeamSimulator implements AutoCloseable {
                 }
             }
         }
-        send(exchange, 200, MessageJson.response(newestFirst).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        ChakraSimulator.send(exchange, 200, MessageJson.response(newestFirst).getBytes(StandardCharsets.UTF_8));
     }
 
     private static Thread daemon(Runnable runnable, String name) {
