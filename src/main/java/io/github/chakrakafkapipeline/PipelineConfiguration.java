@@ -244,34 +244,21 @@ public class PipelineConfiguration implements CamelConfiguration {
                 cluster = service;
             }
         }
-        if (cluster != null) {
-            // a replica that takes over lists every chat once: the one before may have seen changes this one did not
-            ChatListing listing = context.getRegistry().lookupByNameAndType(CHAT_LISTING, ChatListing.class);
-            cluster.getView(POLL_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
-                if (leader != null && leader.isLocal()) {
-                    listing.forget();
-                }
-            });
-        }
+        Transactions transactions = null;
         if (PipelineSettings.exactlyOnce(property(context, "pipeline.delivery"))) {
-            Transactions transactions = context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
-            chatActivity.writeThrough(transactions::publishActivity);
+            Transactions exactlyOnce = context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
+            chatActivity.writeThrough(exactlyOnce::publishActivity);
             context.addLifecycleStrategy(new LifecycleStrategySupport() {
                 @Override
                 public void onContextStopped(CamelContext stopped) {
-                    transactions.close();
+                    exactlyOnce.close();
                 }
             });
-            if (cluster != null) {
-                // the producer opens as the lease is taken, which fences the replica before at once
-                cluster.getView(POLL_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
-                    if (leader != null && leader.isLocal()) {
-                        transactions.lead();
-                    } else {
-                        transactions.standBy();
-                    }
-                });
-            }
+            transactions = exactlyOnce;
+        }
+        if (cluster != null) {
+            followLeadership(cluster, context.getRegistry().lookupByNameAndType(CHAT_LISTING, ChatListing.class),
+                    transactions);
         }
         context.getManagementStrategy().addEventNotifier(
                 context.getRegistry().lookupByNameAndType(CHAKRA_CALL_NOTIFIER, CallNotifier.class));
@@ -281,6 +268,26 @@ public class PipelineConfiguration implements CamelConfiguration {
         context.addStartupListener((started, alreadyStarted) -> {
             if (registered.compareAndSet(false, true)) {
                 registerGauges(started);
+            }
+        });
+    }
+
+    /**
+     * As the lease is taken: the transactional producer opens, which fences the replica before at once (exactly once),
+     * and the first List chats pass lists every chat, since the replica before may have seen changes this one did not.
+     * As it is lost: the producer closes.
+     */
+    private static void followLeadership(CamelClusterService cluster, ChatListing listing, Transactions transactions)
+            throws Exception {
+        cluster.getView(POLL_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+            boolean leading = leader != null && leader.isLocal();
+            if (leading) {
+                listing.forget();
+            }
+            if (transactions != null && leading) {
+                transactions.lead();
+            } else if (transactions != null) {
+                transactions.standBy();
             }
         });
     }
