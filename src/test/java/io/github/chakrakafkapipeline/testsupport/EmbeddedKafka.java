@@ -1,7 +1,7 @@
 package io.github.chakrakafkapipeline.testsupport;
 
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real single-node KRaft Kafka broker in this JVM, from Kafka's own test kit. Used by the tests and by the offline
