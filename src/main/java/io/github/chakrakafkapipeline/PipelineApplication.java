@@ -1,5 +1,6 @@
 package io.github.chakrakafkapipeline;
 
+import io.github.chakrakafkapipeline.kafka.KafkaVariables;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class PipelineApplication {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:config/application.properties");
         main.configure().addConfiguration(PipelineConfiguration.class);
+        KafkaVariables.overrides(System.getenv()).forEach(main::addOverrideProperty);
         return main;
     }
 

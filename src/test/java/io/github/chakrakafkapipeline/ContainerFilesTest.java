@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.chakrakafkapipeline.kafka.KafkaVariables;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -309,7 +310,9 @@ class ContainerFilesTest {
         Map<String, String> keys = configKeysByVariable(config());
         Set<String> unknown = new TreeSet<>();
         for (String variable : variables) {
-            if (!keys.containsKey(variable) && !NOT_PIPELINE_SETTINGS.contains(variable)) {
+            // CAMEL_COMPONENT_KAFKA_* set the Kafka component's options (kafka/KafkaVariables), the file's or others
+            if (!keys.containsKey(variable) && !NOT_PIPELINE_SETTINGS.contains(variable)
+                    && KafkaVariables.overrides(Map.of(variable, "set")).isEmpty()) {
                 unknown.add(variable);
             }
         }
