@@ -2,6 +2,8 @@ package io.github.chakrakafkapipeline;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +19,10 @@ import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatListing;
 import io.github.chakrakafkapipeline.chats.Sweep;
 import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
+import io.github.chakrakafkapipeline.kafka.KafkaProblems;
+import io.github.chakrakafkapipeline.kafka.KafkaReady;
+import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseService;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
 import io.github.chakrakafkapipeline.ops.ManagementPort;
@@ -62,6 +68,11 @@ public class PipelineConfiguration implements CamelConfiguration {
     public static final String REQUEST_BUDGET = "requestBudget";
     public static final String CHAT_ACTIVITY = "chatActivity";
     public static final String CHAT_LISTING = "chatListing";
+    public static final String KAFKA_PROBLEMS = "kafkaProblems";
+    public static final String KAFKA_READY = "kafkaReady";
+    public static final String PIPELINE_TOPICS = "pipelineTopics";
+    /** How long one look at the topics may wait for Kafka: a start-up that cannot tell checks again shortly. */
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(10);
     /** The master: namespace of the poll: the one lease the replicas compete for. */
     public static final String POLL_LEASE = "messages-poll";
 
@@ -87,6 +98,44 @@ public class PipelineConfiguration implements CamelConfiguration {
     public RequestBudget requestBudget(@PropertyInject("chakra.http.requests.per.second") int requestsPerSecond,
             @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
         return new RequestBudget(requestsPerSecond, metrics);
+    }
+
+    @BindToRegistry(KAFKA_PROBLEMS)
+    public KafkaProblems kafkaProblems() {
+        return new KafkaProblems();
+    }
+
+    /** The topics the pipeline writes to: checked, and created when allowed, before its state is loaded from them. */
+    @BindToRegistry(PIPELINE_TOPICS)
+    public PipelineTopics pipelineTopics(CamelContext context, @BeanInject(KAFKA_PROBLEMS) KafkaProblems problems,
+            @BeanInject(PIPELINE_SETTINGS) PipelineSettings settings) {
+        List<PipelineTopics.Topic> topics = new ArrayList<>(List.of(
+                new PipelineTopics.Topic(property(context, "pipeline.topic.inbound"), "inbound messages", false, false),
+                new PipelineTopics.Topic(property(context, "pipeline.topic.outbound"), "outbound messages", false, false),
+                new PipelineTopics.Topic(property(context, "pipeline.topic.dead-letter"), "dead-letter", false, false),
+                new PipelineTopics.Topic(property(context, "pipeline.dedup.topic"), "dedup state", true, true)));
+        if (settings.discovery()) {
+            topics.add(new PipelineTopics.Topic(property(context, "pipeline.chat.activity.topic"), "chat activity", true,
+                    true));
+        }
+        if (Boolean.parseBoolean(property(context, "pipeline.lease.enabled"))) {
+            topics.add(new PipelineTopics.Topic(property(context, "pipeline.lease.topic"), "lease", false, true));
+        }
+        return new PipelineTopics(() -> KafkaClientConfig.of(context), topics, settings.topicsCreate(),
+                settings.topicPartitions(), settings.topicReplicationFactor(), problems, TOPIC_CHECK_TIMEOUT);
+    }
+
+    /** The polls wait for it: the topics usable, then the state loaded from them. */
+    @BindToRegistry(KAFKA_READY)
+    public KafkaReady kafkaReady(@BeanInject(PIPELINE_TOPICS) PipelineTopics topics,
+            @BeanInject(KAFKA_PROBLEMS) KafkaProblems problems, @BeanInject(PIPELINE_SETTINGS) PipelineSettings settings,
+            @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_ACTIVITY) ChatActivity chatActivity) {
+        List<Runnable> loads = new ArrayList<>();
+        if (settings.discovery()) {
+            loads.add(chatActivity::load);
+        }
+        loads.add(dedupState::load); // last: a loaded dedup state opens the polls
+        return new KafkaReady(topics, problems, loads);
     }
 
     @BindToRegistry(CHAT_ACTIVITY)
@@ -199,10 +248,13 @@ public class PipelineConfiguration implements CamelConfiguration {
      */
     @BindToRegistry(TRANSACTIONS)
     public Transactions transactions(CamelContext context, @PropertyInject("pipeline.name") String pipelineName,
+            @PropertyInject("kafka.transaction.timeout.millis") long transactionTimeoutMillis,
+            @BeanInject(PIPELINE_TOPICS) PipelineTopics topics, @BeanInject(KAFKA_PROBLEMS) KafkaProblems problems,
             @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_ACTIVITY) ChatActivity chatActivity,
             @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
         return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
-                pipelineName.trim() + ".publisher", dedupState, chatActivity, metrics,
+                pipelineName.trim() + ".publisher", Duration.ofMillis(transactionTimeoutMillis), topics, problems,
+                dedupState, chatActivity, metrics,
                 () -> lease(context).ifPresent(KafkaLeaseView::stepDown),
                 context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions"),
                 context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
@@ -210,10 +262,10 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry(PIPELINE_READINESS)
     public ReadinessCheck pipelineReadiness(CamelContext context,
-            @BeanInject(DEDUP_STATE) DedupState dedupState,
+            @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(KAFKA_PROBLEMS) KafkaProblems problems,
             @BeanInject(CHAKRA_CALL_NOTIFIER) CallNotifier calls) {
         // target polls looked up when asked: Camel binds the beans with the most parameters last
-        return new ReadinessCheck(() -> KafkaClientConfig.of(context), dedupState, calls,
+        return new ReadinessCheck(() -> KafkaClientConfig.of(context), dedupState, problems, calls,
                 new RouteReloads(context), () -> lease(context),
                 () -> context.getRegistry().lookupByNameAndType(TARGET_POLLS, TargetPolls.class).progress());
     }
@@ -222,20 +274,23 @@ public class PipelineConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         // before Camel starts: its management server, failing to bind, would log a stack trace and start without it
         checkManagementPort(context);
-        // the dedup state loads as Camel starts, before any route, and its producer closes after the routes stopped
+        // the state loads as Camel starts, before any route, once its topics are usable (KafkaReady); its clients close
+        // after the routes stopped
         context.addService(context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class));
         PipelineSettings settings = context.getRegistry().lookupByNameAndType(PIPELINE_SETTINGS, PipelineSettings.class);
         ChatActivity chatActivity = context.getRegistry().lookupByNameAndType(CHAT_ACTIVITY, ChatActivity.class);
         if (settings.discovery()) {
             context.addService(chatActivity);
         }
+        context.addService(context.getRegistry().lookupByNameAndType(KAFKA_READY, KafkaReady.class));
+        KafkaProblems problems = context.getRegistry().lookupByNameAndType(KAFKA_PROBLEMS, KafkaProblems.class);
         CamelClusterService cluster = null;
         if (Boolean.parseBoolean(property(context, "pipeline.lease.enabled"))) {
             // master: finds it among the context's services; with false, a cluster service declared as a bean leads
             cluster = new KafkaLeaseService(() -> KafkaClientConfig.of(context), property(context, "pipeline.name"),
                     property(context, "pipeline.lease.topic"),
                     Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.session.timeout.millis"))),
-                    Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.heartbeat.millis"))));
+                    Duration.ofMillis(Long.parseLong(property(context, "pipeline.lease.heartbeat.millis"))), problems);
             context.addService(cluster);
         } else {
             // a cluster service ops declared as a bean (camel.beans.*): master: looks among the context's services only
@@ -248,6 +303,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (PipelineSettings.exactlyOnce(property(context, "pipeline.delivery"))) {
             Transactions exactlyOnce = context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
             chatActivity.writeThrough(exactlyOnce::publishActivity);
+            context.getRegistry().lookupByNameAndType(KAFKA_READY, KafkaReady.class)
+                    .retryPublisherWith(exactlyOnce::retryOpen);
             context.addLifecycleStrategy(new LifecycleStrategySupport() {
                 @Override
                 public void onContextStopped(CamelContext stopped) {

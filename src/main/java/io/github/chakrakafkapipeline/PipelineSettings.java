@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -24,11 +25,18 @@ public final class PipelineSettings {
     private final List<String> chatIds;
     private final List<String> phoneNumbers;
     private final boolean discovery;
+    private final boolean topicsCreate;
+    private final Optional<Integer> topicPartitions;
+    private final Optional<Short> topicReplicationFactor;
 
-    private PipelineSettings(List<String> chatIds, List<String> phoneNumbers, boolean discovery) {
+    private PipelineSettings(List<String> chatIds, List<String> phoneNumbers, boolean discovery, boolean topicsCreate,
+            Optional<Integer> topicPartitions, Optional<Short> topicReplicationFactor) {
         this.chatIds = chatIds;
         this.phoneNumbers = phoneNumbers;
         this.discovery = discovery;
+        this.topicsCreate = topicsCreate;
+        this.topicPartitions = topicPartitions;
+        this.topicReplicationFactor = topicReplicationFactor;
     }
 
     /** Reads and checks the settings; {@code lookup} returns a key's resolved value, or null when it is unset. */
@@ -78,7 +86,53 @@ public final class PipelineSettings {
         List<String> chatIds = list(lookup, "chakra.chat.ids", CHAT_ID, "a chat id (letters, digits, '-' or '_')");
         List<String> phoneNumbers = list(lookup, "chakra.phone.numbers", PHONE_NUMBER,
                 "a phone number with country code, digits only, no '+' (e.g. 919901258433)");
-        return new PipelineSettings(chatIds, phoneNumbers, discovery(lookup.apply("chakra.chat.discovery"), chatIds));
+        requirePositive("kafka.transaction.timeout.millis", lookup.apply("kafka.transaction.timeout.millis"));
+        return new PipelineSettings(chatIds, phoneNumbers, discovery(lookup.apply("chakra.chat.discovery"), chatIds),
+                bool(lookup, "pipeline.topics.create"),
+                optionalPositive(lookup, "pipeline.topics.partitions", Short.MAX_VALUE * 2),
+                optionalPositive(lookup, "pipeline.topics.replication.factor", Short.MAX_VALUE)
+                        .map(Integer::shortValue));
+    }
+
+    /** Whether the pipeline creates the topics it writes to that are missing (PIPELINE_TOPICS_CREATE). */
+    public boolean topicsCreate() {
+        return topicsCreate;
+    }
+
+    /** The partitions of the message topics the pipeline creates; empty for the brokers' num.partitions. */
+    public Optional<Integer> topicPartitions() {
+        return topicPartitions;
+    }
+
+    /** The replication factor of the topics the pipeline creates; empty for the brokers' default.replication.factor. */
+    public Optional<Short> topicReplicationFactor() {
+        return topicReplicationFactor;
+    }
+
+    private static boolean bool(Function<String, String> lookup, String key) {
+        String value = lookup.apply(key) == null ? "" : lookup.apply(key).trim();
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new InvalidSettingException(key, "'" + value + "' is not true or false");
+    }
+
+    /** A whole number from 1 to {@code max}, or empty when the key is blank (the brokers' default). */
+    private static Optional<Integer> optionalPositive(Function<String, String> lookup, String key, int max) {
+        String value = lookup.apply(key) == null ? "" : lookup.apply(key).trim();
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number > 0 && number <= max) {
+                return Optional.of(number);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidSettingException(key, "'" + value + "' is not a whole number from 1 to " + max
+                + ", nor empty for the brokers' default");
     }
 
     /** Discovery with List chats: on, off, or auto (the default): on when no chat ids are listed. */

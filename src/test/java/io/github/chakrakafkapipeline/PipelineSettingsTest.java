@@ -64,6 +64,29 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void the_topics_it_creates_take_the_brokers_defaults_unless_set() {
+        PipelineSettings loaded = PipelineSettings.load(settings::get);
+        assertEquals(true, loaded.topicsCreate());
+        assertEquals(java.util.Optional.empty(), loaded.topicPartitions(), "the brokers' num.partitions");
+        assertEquals(java.util.Optional.empty(), loaded.topicReplicationFactor(), "the brokers' default.replication.factor");
+        settings.put("pipeline.topics.create", "false");
+        settings.put("pipeline.topics.partitions", "6");
+        settings.put("pipeline.topics.replication.factor", " 3 ");
+        loaded = PipelineSettings.load(settings::get);
+        assertEquals(false, loaded.topicsCreate());
+        assertEquals(java.util.Optional.of(6), loaded.topicPartitions());
+        assertEquals(java.util.Optional.of((short) 3), loaded.topicReplicationFactor());
+        assertEquals("Invalid setting PIPELINE_TOPICS_CREATE (pipeline.topics.create in config/application.properties): "
+                + "'yes' is not true or false", errorWith("pipeline.topics.create", "yes"));
+        assertEquals("Invalid setting PIPELINE_TOPICS_REPLICATION_FACTOR (pipeline.topics.replication.factor in "
+                + "config/application.properties): '0' is not a whole number from 1 to 32767, nor empty for the "
+                + "brokers' default", errorWith("pipeline.topics.replication.factor", "0"));
+        assertEquals("Invalid setting KAFKA_TRANSACTION_TIMEOUT_MILLIS (kafka.transaction.timeout.millis in "
+                + "config/application.properties): '-1' is not a whole number above 0",
+                errorWith("kafka.transaction.timeout.millis", "-1"));
+    }
+
+    @Test
     void the_application_does_not_start_without_a_token() {
         Map<String, String> overrides = Map.of("chakra.api.token", "", "kafka.bootstrap.servers", "localhost:1");
         Exception error = assertThrows(Exception.class, () -> RunningPipeline.start(overrides).close());

@@ -3,7 +3,6 @@ package io.github.chakrakafkapipeline.chats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,13 +10,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import io.github.chakrakafkapipeline.KafkaClientConfig;
-import io.github.chakrakafkapipeline.KafkaTopics;
+import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
 import io.github.chakrakafkapipeline.StartupCheckFailedException;
 import io.github.chakrakafkapipeline.TargetPoll;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,7 +22,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,22 +70,27 @@ public class ChatActivity extends ServiceSupport {
         this.transactionalWrite = write;
     }
 
+    /** Loading waits for the topic: {@link #load}, called once the pipeline's topics are usable. */
     @Override
-    protected void doStart() throws Exception {
-        Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
-        NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        if (KafkaTopics.createIfMissing(kafkaConfig, compacted, loadTimeout, "chat activity topic",
-                "create the topic with cleanup.policy=compact")) {
-            LOG.info("Created compacted topic {} for the chats' activity", topic);
+    protected void doStart() {
+    }
+
+    /** Reads the topic to its end; throws when it cannot within the load timeout. */
+    public synchronized void load() {
+        if (consumer != null) {
+            return;
         }
-        consumer = new KafkaConsumer<>(KafkaClientConfig.stateConsumer(kafkaConfig, transactional));
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, loadTimeout).stream()
+        Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
+        KafkaConsumer<String, String> reading = new KafkaConsumer<>(
+                KafkaClientConfig.stateConsumer(kafkaConfig, transactional));
+        List<TopicPartition> partitions = reading.partitionsFor(topic, loadTimeout).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        reading.assign(partitions);
+        reading.seekToBeginning(partitions);
+        consumer = reading;
         if (!readToEnd(loadTimeout)) {
-            consumer.close(Duration.ZERO);
+            consumer = null;
+            reading.close(Duration.ZERO);
             throw new StartupCheckFailedException("Could not read the chat activity topic " + topic + " within "
                     + loadTimeout.toMillis() + " ms; refusing to start, as it would read every chat again. Raise "
                     + "PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");

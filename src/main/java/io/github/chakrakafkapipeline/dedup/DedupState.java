@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,13 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import io.github.chakrakafkapipeline.KafkaClientConfig;
-import io.github.chakrakafkapipeline.KafkaTopics;
+import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
 import io.github.chakrakafkapipeline.StartupCheckFailedException;
 import io.github.chakrakafkapipeline.dedup.FingerprintSet.Fingerprint;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,7 +26,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +69,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     private KafkaConsumer<String, String> follower;
     private Thread following;
     private volatile boolean running;
+    private volatile boolean loaded;
     private volatile boolean behind;
     /** Exactly once, while this replica leads: the others are fenced, so nobody else writes the dedup topic. */
     private volatile boolean writingAlone;
@@ -88,12 +85,22 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         this.transactional = transactional;
     }
 
+    /** Loading waits for the topic: {@link #load}, called once the pipeline's topics are usable. */
     @Override
-    protected void doStart() throws Exception {
+    protected void doStart() {
+    }
+
+    /**
+     * Reads the topic to its end and starts following it; until then every poll is skipped ({@link #catchUp}). Throws
+     * when the topic cannot be read within the load timeout.
+     */
+    public synchronized void load() {
+        if (loaded) {
+            return;
+        }
         long started = System.nanoTime();
         kafkaConfig = Map.copyOf(kafkaConfigSource.get());
-        createTopicIfMissing();
-        follower = load();
+        follower = load(kafkaConfig);
         if (!transactional) {
             producer = new KafkaProducer<>(producerConfig());
         }
@@ -101,8 +108,14 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         following = new Thread(this::follow, "dedup-state-follower");
         following.setDaemon(true);
         following.start();
+        loaded = true;
         LOG.info("Loaded the dedup state, {} message ids, from topic {} in {} ms", published.size(), topic,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** Whether the state was read from its topic: before that the pipeline publishes nothing. */
+    public boolean isLoaded() {
+        return loaded;
     }
 
     @Override
@@ -119,6 +132,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         }
         published.clear();
         claimed.clear();
+        loaded = false;
     }
 
     @Override
@@ -182,20 +196,11 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         return published.size();
     }
 
-    private void createTopicIfMissing() throws InterruptedException {
-        NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        if (KafkaTopics.createIfMissing(kafkaConfig, compacted, loadTimeout, "dedup topic",
-                "create the topic with cleanup.policy=compact")) {
-            LOG.info("Created compacted topic {} for the dedup state", topic);
-        }
-    }
-
     /**
      * Reads the whole topic, up to the end it had when loading started, or refuses to start. Returns the consumer, at
      * that end, for the follower.
      */
-    private KafkaConsumer<String, String> load() {
+    private KafkaConsumer<String, String> load(Map<String, Object> kafkaConfig) {
         Map<String, Object> config = KafkaClientConfig.stateConsumer(kafkaConfig, transactional);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         long deadline = System.nanoTime() + loadTimeout.toNanos();
@@ -233,10 +238,13 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
      * Reads the dedup topic up to its current end before a poll, so that a replica that has just taken over sees what
      * the one before it recorded (the follower keeps a standby close behind, so this takes milliseconds). Waits at most
      * {@link #CATCH_UP_WAIT}: when Kafka does not answer that fast it is down or struggling, publishing would fail or
-     * lag anyway, and the targets are still polled and their failures logged, as during any Kafka outage. Always true:
-     * the filter step that calls it reads as "once the dedup state is current".
+     * lag anyway, and the targets are still polled and their failures logged, as during any Kafka outage. True once the
+     * state is loaded: the filter step that calls it reads as "once the dedup state is current".
      */
     public boolean catchUp() {
+        if (!loaded) {
+            return false; // its topic is not usable yet (KafkaProblems says why): no poll publishes meanwhile
+        }
         if (current) {
             return true; // it wrote everything since it read the topic to its end
         }

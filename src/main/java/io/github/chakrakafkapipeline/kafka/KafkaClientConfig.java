@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -13,8 +13,10 @@ import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * The connection settings of the pipeline's own Kafka clients (dedup state, readiness), taken from the Camel Kafka
- * component: brokers and the security settings (SASL, SSL) are configured once, as camel.component.kafka.*.
+ * The connection settings of the pipeline's own Kafka clients (transactional producer aside: it takes the component's
+ * whole producer configuration): the dedup state, the chat activity, the lease, the topics check and readiness, taken
+ * from the Camel Kafka component: brokers and the security settings (SASL, SSL) are configured once, as
+ * camel.component.kafka.* or their CAMEL_COMPONENT_KAFKA_* variables.
  */
 public final class KafkaClientConfig {
 
@@ -43,6 +45,9 @@ public final class KafkaClientConfig {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a position Kafka no longer has (compacted or deleted away under a follower) goes back to the start, never
+        // forward past records the state needs
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         if (readCommitted) {
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.github.chakrakafkapipeline.kafka.KafkaProblems;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 
 /**
@@ -22,11 +23,13 @@ public class KafkaLeaseService extends AbstractCamelClusterService<KafkaLeaseVie
     private final String topic;
     private final Duration sessionTimeout;
     private final Duration heartbeat;
+    private final KafkaProblems problems;
     private final Map<String, KafkaLeaseView> views = new ConcurrentHashMap<>();
 
     public KafkaLeaseService(Supplier<Map<String, Object>> kafkaConfig, String pipelineName, String topic,
-            Duration sessionTimeout, Duration heartbeat) {
+            Duration sessionTimeout, Duration heartbeat, KafkaProblems problems) {
         super("kafka-lease");
+        this.problems = problems;
         this.kafkaConfig = kafkaConfig;
         this.pipelineName = pipelineName;
         this.topic = topic;
@@ -37,7 +40,7 @@ public class KafkaLeaseService extends AbstractCamelClusterService<KafkaLeaseVie
     @Override
     protected KafkaLeaseView createView(String namespace) {
         KafkaLeaseView view = new KafkaLeaseView(this, namespace, kafkaConfig, pipelineName, topic, sessionTimeout,
-                heartbeat);
+                heartbeat, problems);
         views.put(namespace, view);
         return view;
     }

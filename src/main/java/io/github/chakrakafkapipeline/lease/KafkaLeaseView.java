@@ -7,26 +7,30 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
-import io.github.chakrakafkapipeline.KafkaTopics;
+import io.github.chakrakafkapipeline.kafka.Failures;
+import io.github.chakrakafkapipeline.kafka.KafkaProblems;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -41,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public class KafkaLeaseView extends AbstractCamelClusterView {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLeaseView.class);
+    /** How long a replica refused the lease (an ACL missing) waits before it asks again. */
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     /** Read as the view starts: a view made while Camel configures itself sees the Kafka component unconfigured. */
     private final Supplier<Map<String, Object>> kafkaConfigSource;
@@ -50,6 +56,7 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
     private final Duration sessionTimeout;
     private final Duration heartbeat;
     private final Member local;
+    private final KafkaProblems problems;
     private final AtomicLong leadershipChanges = new AtomicLong();
     private volatile boolean leader;
     private volatile boolean running;
@@ -58,8 +65,9 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
     private Thread polling;
 
     KafkaLeaseView(KafkaLeaseService service, String namespace, Supplier<Map<String, Object>> kafkaConfig, String pipelineName,
-            String topic, Duration sessionTimeout, Duration heartbeat) {
+            String topic, Duration sessionTimeout, Duration heartbeat, KafkaProblems problems) {
         super(service, namespace);
+        this.problems = problems;
         this.kafkaConfigSource = kafkaConfig;
         this.group = pipelineName + "." + namespace;
         this.topic = topic;
@@ -70,8 +78,7 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
 
     @Override
     protected void doStart() throws Exception {
-        kafkaConfig = kafkaConfigSource.get();
-        createTopicIfMissing();
+        kafkaConfig = kafkaConfigSource.get(); // the topic is PipelineTopics': checked and created at start-up
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, local.getId());
@@ -81,6 +88,9 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) heartbeat.toMillis());
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // the classic group protocol, where the client's session timeout holds: under KIP-848's consumer protocol the
+        // broker owns it (group.consumer.session.timeout.ms, 45 s by default) and a failover would take that long
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, GroupProtocol.CLASSIC.name().toLowerCase(Locale.ROOT));
         consumer = new KafkaConsumer<>(config);
         running = true;
         polling = new Thread(this::hold, "lease-" + getNamespace());
@@ -109,6 +119,14 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
             while (running) {
                 try {
                     consumer.poll(Duration.ofMillis(500)); // the lease topic holds no records; polling keeps the membership
+                    problems.resolve(resource());
+                } catch (AuthorizationException refused) {
+                    problems.report(resource(), "Kafka refused this replica the lease (" + Failures.describe(refused)
+                            + "); it cannot poll until its principal may read group " + group + " and topic " + topic
+                            + ": kafka-acls.sh --bootstrap-server " + kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + " --add --allow-principal User:<the pipeline's user> --operation Read --group " + group
+                            + " --topic " + topic + "; tried again every " + RETRY.toSeconds() + " s");
+                    pause();
                 } catch (WakeupException woken) {
                     if (running && steppingDown) {
                         steppingDown = false;
@@ -214,10 +232,15 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
         return List.of(local);
     }
 
-    private void createTopicIfMissing() throws InterruptedException {
-        if (KafkaTopics.createIfMissing(kafkaConfig, new NewTopic(topic, Optional.of(1), Optional.empty()),
-                Duration.ofSeconds(30), "lease topic", "create it with one partition")) {
-            LOG.info("Created the lease topic {}", topic);
+    private String resource() {
+        return "consumer group " + group;
+    }
+
+    /** After a refusal: the next try in a while, unless the view stops meanwhile. */
+    private void pause() {
+        long until = System.nanoTime() + RETRY.toNanos();
+        while (running && System.nanoTime() < until) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,9 @@ import java.util.function.Supplier;
 import io.github.chakrakafkapipeline.TargetPoll;
 import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.kafka.Failures;
+import io.github.chakrakafkapipeline.kafka.KafkaProblems;
+import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -34,8 +39,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -73,9 +81,17 @@ public class Transactions {
      * chats would otherwise hold them all); with 100-message responses this is some 4 MB.
      */
     private static final int MAX_WAITING = 64;
+    private static final String TRANSACTIONAL_ID = "transactional id";
+    private static final String TRANSACTION_TIMEOUT = "transaction timeout";
+
+    /** How long a producer Kafka refused (an ACL, a setting) waits before it asks again. */
+    private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
 
     private final Supplier<KafkaConfiguration> kafka;
     private final String transactionalId;
+    private final Duration transactionTimeout;
+    private final PipelineTopics topics;
+    private final KafkaProblems problems;
     private final DedupState dedupState;
     private final ChatActivity chatActivity;
     private final PipelineMetrics metrics;
@@ -89,13 +105,19 @@ public class Transactions {
     private final Executor continuation;
     private volatile Producer<String, String> producer;
     private volatile boolean leading;
-    /** When a transaction last failed because Kafka did not answer (System.nanoTime), and why; null once one commits. */
-    private volatile Long unansweredAt;
-    private volatile String unanswered;
+    /**
+     * Until when (System.nanoTime) a response fails at once, and why: Kafka did not answer the transaction before, or
+     * refused this producer; null once one commits.
+     */
+    private volatile Long blockedUntil;
+    private volatile String blocked;
 
-    public Transactions(Supplier<KafkaConfiguration> kafka, String transactionalId, DedupState dedupState,
-            ChatActivity chatActivity, PipelineMetrics metrics, Runnable standBy, ExecutorService publisher,
-            Executor continuation) {
+    public Transactions(Supplier<KafkaConfiguration> kafka, String transactionalId, Duration transactionTimeout,
+            PipelineTopics topics, KafkaProblems problems, DedupState dedupState, ChatActivity chatActivity,
+            PipelineMetrics metrics, Runnable standBy, ExecutorService publisher, Executor continuation) {
+        this.transactionTimeout = transactionTimeout;
+        this.topics = topics;
+        this.problems = problems;
         this.chatActivity = chatActivity;
         this.publisher = publisher;
         this.continuation = continuation;
@@ -118,6 +140,8 @@ public class Transactions {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         int count;
         RuntimeException refusal;
+        /** Cut before a record for a topic that does not exist: what went before is published, the rest waits. */
+        boolean heldBack;
 
         Pending(List<PublishBatch.Entry> entries, TargetPoll poll) {
             this.entries = entries;
@@ -155,7 +179,7 @@ public class Transactions {
     private CompletableFuture<Void> enqueue(TargetPoll poll, List<PublishBatch.Entry> entries)
             throws InterruptedException {
         try {
-            failFastWhileUnanswered();
+            failFastWhileBlocked();
         } catch (KafkaException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -201,12 +225,14 @@ public class Transactions {
         Producer<String, String> transactional = null;
         try {
             transactional = producer();
+            cutAtMissingTopics(group);
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             try {
                 send(transactional, group, sent);
                 transactional.commitTransaction(); // throws if any send failed
             } catch (KafkaException e) {
-                if (fenced(e) || !refused(group, sent)) {
+                if (TransactionFailure.of(e) == TransactionFailure.FENCED
+                        || !(refused(group, sent) || missingTopics(group, e))) {
                     throw e;
                 }
                 abort(transactional, e);
@@ -221,9 +247,10 @@ public class Transactions {
                 }
             }
             metrics.transaction("committed");
-            unansweredAt = null;
+            blockedUntil = null;
+            resolveTopics(group);
             group.forEach(pending -> {
-                if (pending.refusal == null && pending.activityOf != null) {
+                if (pending.refusal == null && !pending.heldBack && pending.activityOf != null) {
                     chatActivity.recorded(pending.activityOf.getTarget(), pending.activity);
                     pending.activityOf.activityRecorded();
                 }
@@ -238,14 +265,24 @@ public class Transactions {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            if (fenced(failure)) {
-                stopLeading(transactional, failure);
-            } else {
-                abort(transactional, failure);
-            }
-            if (causedBy(failure, TimeoutException.class)) {
-                unanswered = describe(failure);
-                unansweredAt = System.nanoTime();
+            switch (TransactionFailure.of(failure)) {
+                case FENCED -> stopLeading(transactional, failure);
+                case REFUSED -> {
+                    refusedBy(failure);
+                    abort(transactional, failure);
+                    close(transactional); // an authorization error is fatal to a transactional producer
+                }
+                case UNANSWERED -> {
+                    abort(transactional, failure);
+                    block(TimeUnit.MILLISECONDS.toNanos(kafka.get().getMaxBlockMs()), "Kafka did not answer the "
+                            + "transaction before this one, within the last " + kafka.get().getMaxBlockMs() + " ms ("
+                            + describe(failure) + ")");
+                }
+                case ABORTABLE -> abort(transactional, failure);
+                case FATAL -> {
+                    abort(transactional, failure);
+                    close(transactional); // a new producer for the next transaction
+                }
             }
             RuntimeException thrown = failure instanceof RuntimeException runtime ? runtime : new KafkaException(failure);
             // the responses that queued meanwhile fail with it: each would wait as long (max.block.ms while Kafka is
@@ -267,12 +304,33 @@ public class Transactions {
         KafkaConfiguration configuration = kafka.get(); // once per transaction: a look-up of the component
         for (Pending pending : group) {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
-                sent.add(transactional.send(record(entry.record(), configuration)));
-                transactional.send(dedupState.record(entry.dedupKey()));
+                Future<RecordMetadata> message = transactional.send(record(entry.record(), configuration));
+                sent.add(message);
+                if (failed(message) || failed(transactional.send(dedupState.record(entry.dedupKey())))) {
+                    // the transaction cannot commit now; each further send would first wait up to max.block.ms for
+                    // metadata (the Kafka 4 client forgets it when every broker is gone, to bootstrap again)
+                    return;
+                }
             }
-            if (pending.activityOf != null && pending.refusal == null) {
+            if (pending.activityOf != null && pending.refusal == null && !pending.heldBack) {
                 transactional.send(chatActivity.record(pending.activityOf.getTarget(), pending.activity));
             }
+        }
+    }
+
+    /** Whether a send failed already, as one does that could not get its topic's metadata within max.block.ms. */
+    private static boolean failed(Future<RecordMetadata> send) {
+        if (!send.isDone()) {
+            return false;
+        }
+        try {
+            send.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 
@@ -313,18 +371,89 @@ public class Transactions {
     /**
      * While Kafka is down each transaction waits max.block.ms before it fails, and the targets of a poll publish one
      * after the other: a response that comes within that time after a transaction Kafka did not answer fails at once,
-     * so that a poll during an outage still reaches every target in about one such wait, as at least once does.
+     * so that a poll during an outage still reaches every target in about one such wait, as at least once does. So
+     * too, for a while, after Kafka refused this producer (an ACL, a setting): not a new producer for every response.
      */
-    private void failFastWhileUnanswered() {
-        Long since = unansweredAt;
-        if (since == null) {
-            return;
+    private void failFastWhileBlocked() {
+        Long until = blockedUntil;
+        if (until != null && System.nanoTime() - until < 0) {
+            throw new KafkaException(blocked + "; not trying again for this response, tried next poll");
         }
-        long waitMillis = kafka.get().getMaxBlockMs();
-        if (System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(waitMillis)) {
-            throw new KafkaException("Kafka did not answer the transaction before this one, within the last "
-                    + waitMillis + " ms (" + unanswered + "); not waiting again for this response, tried next poll");
+    }
+
+    private void block(long nanos, String reason) {
+        blocked = reason;
+        blockedUntil = System.nanoTime() + nanos;
+    }
+
+    /** Kafka refused this principal something (an ACL): one line naming the resource and the ACL to add. */
+    private void refusedBy(Throwable failure) {
+        String servers = String.valueOf(kafka.get().getBrokers());
+        String acl = "kafka-acls.sh --bootstrap-server " + servers + " --add --allow-principal User:<the pipeline's "
+                + "user> ";
+        TopicAuthorizationException topic = Failures.cause(failure, TopicAuthorizationException.class);
+        if (topic != null) {
+            for (String name : topic.unauthorizedTopics()) {
+                problems.report("write to topic " + name, "Kafka refused this pipeline's principal to write to topic "
+                        + name + "; nothing is published there (nor marked published) until it may: " + acl
+                        + "--operation Write --operation Describe --topic " + name);
+            }
+        } else if (Failures.causedBy(failure, TransactionalIdAuthorizationException.class)) {
+            problems.reportBlocking(TRANSACTIONAL_ID, "Kafka refused this pipeline's principal the transactional id "
+                    + transactionalId + "; nothing is published until it may use it: " + acl + "--operation Write "
+                    + "--operation Describe --transactional-id " + transactionalId + " (or set PIPELINE_DELIVERY="
+                    + "at-least-once); tried again every " + REFUSED_RETRY.toSeconds() + " s");
+        } else {
+            problems.report("Kafka authorization", "Kafka refused this pipeline's principal (" + describe(failure)
+                    + "); nothing is published until the ACL is added");
         }
+        block(REFUSED_RETRY.toNanos(), "Kafka refused this pipeline's producer (" + describe(failure) + ")");
+    }
+
+    /** Cuts each response before its first record for a topic known to be missing (PipelineTopics says which). */
+    private void cutAtMissingTopics(List<Pending> group) {
+        for (Pending pending : group) {
+            for (int i = 0; i < pending.count; i++) {
+                String topic = topicOf(pending.entries.get(i));
+                if (topics.knownMissing(topic)) {
+                    // not a failure of the response: its one line is KafkaProblems', not one a poll
+                    pending.heldBack = true;
+                    pending.count = i;
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the transaction failed because topics it wrote to do not exist (Kafka answers for the others, and says
+     * which); if so, cuts each response before its first record for one of them.
+     */
+    private boolean missingTopics(List<Pending> group, KafkaException failure) {
+        if (!Failures.causedBy(failure, TimeoutException.class)
+                && !Failures.causedBy(failure, UnknownTopicOrPartitionException.class)) {
+            return false;
+        }
+        Set<String> written = new TreeSet<>();
+        group.forEach(pending -> pending.entries.subList(0, pending.count).forEach(e -> written.add(topicOf(e))));
+        if (topics.missing(written).isEmpty()) {
+            return false;
+        }
+        cutAtMissingTopics(group);
+        return true;
+    }
+
+    /** A committed transaction wrote to these topics: whatever refused them before is mended. */
+    private void resolveTopics(List<Pending> group) {
+        for (Pending pending : group) {
+            for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
+                problems.resolve("write to topic " + topicOf(entry));
+            }
+        }
+    }
+
+    private static String topicOf(PublishBatch.Entry entry) {
+        return entry.record().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
     }
 
     /** The transactional producer, opened on first use while this replica leads; throws while it stands by. */
@@ -349,9 +478,22 @@ public class Transactions {
         Properties config = configuration.createProducerProperties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers()); // as camel-kafka adds them
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
         Producer<String, String> opened = new KafkaProducer<>(config);
         try {
             opened.initTransactions();
+        } catch (InvalidTxnTimeoutException e) {
+            opened.close(Duration.ZERO);
+            problems.reportBlocking(TRANSACTION_TIMEOUT, "Kafka refused transaction.timeout.ms="
+                    + transactionTimeout.toMillis() + ": it is above the brokers' transaction.max.timeout.ms. Lower KAFKA_TRANSACTION_TIMEOUT_MILLIS "
+                    + "(kafka.transaction.timeout.millis), or raise transaction.max.timeout.ms on the brokers; nothing "
+                    + "is published until then");
+            block(REFUSED_RETRY.toNanos(), "Kafka refused the transaction timeout (" + describe(e) + ")");
+            throw e;
+        } catch (AuthorizationException e) {
+            opened.close(Duration.ZERO);
+            refusedBy(e);
+            throw e;
         } catch (TimeoutException e) {
             opened.close(Duration.ZERO);
             // the broker may well be up: a cluster that cannot run transactions answers this way too
@@ -364,6 +506,8 @@ public class Transactions {
             throw e;
         }
         producer = opened;
+        problems.resolve(TRANSACTIONAL_ID);
+        problems.resolve(TRANSACTION_TIMEOUT);
         dedupState.writeAlone(true);
         LOG.info("Publishing exactly once: transactional producer {} ready; any replica that published before is fenced",
                 transactionalId);
@@ -379,7 +523,7 @@ public class Transactions {
         try {
             transactional.abortTransaction();
         } catch (RuntimeException e) {
-            if (fenced(e)) {
+            if (TransactionFailure.of(e) == TransactionFailure.FENCED) {
                 stopLeading(transactional, e);
             } else {
                 // the producer is in a state it cannot leave (the broker gone past the timeouts): a new one next time
@@ -412,10 +556,32 @@ public class Transactions {
                     open();
                 }
             } catch (RuntimeException e) {
-                LOG.warn("Could not open the transactional producer {} yet ({}); the next poll tries again",
-                        transactionalId, describe(e));
+                if (TransactionFailure.of(e) != TransactionFailure.REFUSED) { // a refusal has its line already
+                    LOG.warn("Could not open the transactional producer {} yet ({}); the next poll tries again",
+                            transactionalId, describe(e));
+                }
             }
         });
+    }
+
+    /**
+     * While Kafka refuses this producer (an ACL, a setting) the polls read nothing: once the wait after the refusal is
+     * over, the producer is opened again, on the publisher thread; opened, the polls go on.
+     */
+    public void retryOpen() {
+        Long until = blockedUntil;
+        if (leading && producer == null && (until == null || System.nanoTime() - until >= 0)) {
+            blockedUntil = System.nanoTime() + REFUSED_RETRY.toNanos(); // one try per wait, however often polls ask
+            publisher.execute(() -> {
+                try {
+                    if (producer == null && leading) {
+                        open();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("The transactional producer could not open yet", e);
+                }
+            });
+        }
     }
 
     /** The lease was lost: close the producer without waiting; a transaction then in flight fails and is aborted. */
@@ -462,22 +628,7 @@ public class Transactions {
                 message.getHeader(KafkaConstants.KEY, String.class), message.getBody(String.class), headers);
     }
 
-    private static boolean fenced(Throwable failure) {
-        return causedBy(failure, ProducerFencedException.class) || causedBy(failure, InvalidProducerEpochException.class);
-    }
-
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String describe(Throwable failure) {
-        String described = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        Throwable cause = failure.getCause();
-        return cause == null || cause == failure ? described : described + "; " + describe(cause);
+        return Failures.describe(failure);
     }
 }

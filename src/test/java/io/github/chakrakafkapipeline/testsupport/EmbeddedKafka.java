@@ -15,7 +15,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /** A broker that creates any topic a client names, the friendliest kind. */
     public static EmbeddedKafka start() {
+        return start(true);
+    }
+
+    /** A broker that creates no topic by itself, as a company's cluster: only what is created on purpose exists. */
+    public static EmbeddedKafka startWithoutAutoCreation() {
+        return start(false);
+    }
+
+    private static EmbeddedKafka start(boolean autoCreateTopics) {
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
                     new TestKitNodes.Builder()
@@ -23,7 +33,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
                             .build())
-                    .setConfigProp("auto.create.topics.enable", "true")
+                    .setConfigProp("auto.create.topics.enable", String.valueOf(autoCreateTopics))
                     .setConfigProp("num.partitions", "3")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
