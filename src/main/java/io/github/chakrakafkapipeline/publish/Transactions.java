@@ -111,6 +111,8 @@ public class Transactions {
      */
     private volatile Long blockedUntil;
     private volatile String blocked;
+    /** When {@link #retryOpen} may try again (System.nanoTime); null for now. */
+    private volatile Long nextOpen;
 
     public Transactions(Supplier<KafkaConfiguration> kafka, String transactionalId, Duration transactionTimeout,
             PipelineTopics topics, KafkaProblems problems, DedupState dedupState, ChatActivity chatActivity,
@@ -506,6 +508,7 @@ public class Transactions {
             throw e;
         }
         producer = opened;
+        blockedUntil = null; // whatever refused the producer before is mended
         problems.resolve(TRANSACTIONAL_ID);
         problems.resolve(TRANSACTION_TIMEOUT);
         dedupState.writeAlone(true);
@@ -570,8 +573,10 @@ public class Transactions {
      */
     public void retryOpen() {
         Long until = blockedUntil;
-        if (leading && producer == null && (until == null || System.nanoTime() - until >= 0)) {
-            blockedUntil = System.nanoTime() + REFUSED_RETRY.toNanos(); // one try per wait, however often polls ask
+        Long next = nextOpen;
+        long now = System.nanoTime();
+        if (leading && producer == null && (until == null || now - until >= 0) && (next == null || now - next >= 0)) {
+            nextOpen = now + REFUSED_RETRY.toNanos(); // one try per wait, however often the polls ask
             publisher.execute(() -> {
                 try {
                     if (producer == null && leading) {
