@@ -368,6 +368,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         DedupState dedupState = context.getRegistry().lookupByNameAndType(DEDUP_STATE, DedupState.class);
         RouteReloads reloads = new RouteReloads(context);
         metrics.gauge("chakra.pipeline.dedup.ids", "Published message ids remembered (the dedup state)", dedupState::size);
+        KafkaProblems problems = context.getRegistry().lookupByNameAndType(KAFKA_PROBLEMS, KafkaProblems.class);
+        metrics.gauge("chakra.pipeline.kafka.problems", "What keeps the pipeline from publishing that only ops can mend "
+                + "on the Kafka side (a topic, an ACL, a setting); each has one line in the log", problems::size);
         metrics.functionCounter("chakra.pipeline.routes.reloads", "Reloads of the routes/ files", reloads::reloads);
         metrics.gauge("chakra.pipeline.lease.leader", "1 while this replica holds the lease and polls, 0 on standby",
                 () -> lease(context).map(view -> view.isLeader() ? 1 : 0).orElse(0));

@@ -53,6 +53,10 @@ public class KafkaProblems {
         return problems.containsKey(resource);
     }
 
+    public int size() {
+        return problems.size();
+    }
+
     public boolean isEmpty() {
         return problems.isEmpty();
     }
