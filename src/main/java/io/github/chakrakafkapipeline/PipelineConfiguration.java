@@ -29,6 +29,7 @@ import io.github.chakrakafkapipeline.ops.ManagementPort;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.ops.ReadinessCheck;
 import io.github.chakrakafkapipeline.ops.RouteReloads;
+import io.github.chakrakafkapipeline.publish.ChatLanes;
 import io.github.chakrakafkapipeline.publish.DedupClaim;
 import io.github.chakrakafkapipeline.publish.Publishing;
 import io.github.chakrakafkapipeline.publish.RecordLimit;
@@ -69,6 +70,7 @@ public class PipelineConfiguration implements CamelConfiguration {
     public static final String CHAT_ACTIVITY = "chatActivity";
     public static final String CHAT_LISTING = "chatListing";
     public static final String KAFKA_PROBLEMS = "kafkaProblems";
+    public static final String CHAT_LANES = "chatLanes";
     public static final String KAFKA_READY = "kafkaReady";
     public static final String PIPELINE_TOPICS = "pipelineTopics";
     /** How long one look at the topics may wait for Kafka: a start-up that cannot tell checks again shortly. */
@@ -203,6 +205,11 @@ public class PipelineConfiguration implements CamelConfiguration {
     public CallNotifier chakraCallNotifier(@PropertyInject("chakra.api.base.url") String baseUrl,
             @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
         return new CallNotifier(baseUrl, metrics);
+    }
+
+    @BindToRegistry(CHAT_LANES)
+    public ChatLanes chatLanes() {
+        return new ChatLanes();
     }
 
     @BindToRegistry(PUBLISHING)

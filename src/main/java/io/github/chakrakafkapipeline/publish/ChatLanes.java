@@ -1,0 +1,59 @@
+package io.github.chakrakafkapipeline.publish;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+import io.github.chakrakafkapipeline.TargetPoll;
+import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * One lane per chat: whichever target read them (a listed chat, a phone number, discovery, the sweep), a chat's new
+ * messages are told apart from the published ones, claimed and published one response at a time. Two reads of one
+ * chat at once would otherwise split its new messages between two transactions that commit in either order, and a
+ * newer message would overtake an older one. A response enters the lanes of its chats before it looks at what is
+ * new, waiting while another response of one of them is under way, and leaves them when its exchange is done: its
+ * transaction committed or aborted, its claims settled. Reads of other chats go on meanwhile.
+ * <p>
+ * Written here because Camel's EIPs serialize by route or by correlation key within one aggregator, not across two
+ * routes' exchanges for the lifetime of an asynchronous publish. A processor, since it registers the exchange's
+ * completion.
+ */
+public class ChatLanes implements Processor {
+
+    private final Map<String, Semaphore> lanes = new ConcurrentHashMap<>();
+
+    @Override
+    public void process(Exchange exchange) throws InterruptedException {
+        TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
+        // in order of chat id, so that two responses that share several chats cannot wait for each other
+        List<String> chats = poll.getPaging().messages().stream().map(ReceivedMessage::chat).filter(Objects::nonNull)
+                .distinct().sorted().toList();
+        int entered = 0;
+        try {
+            for (String chat : chats) {
+                lanes.computeIfAbsent(chat, c -> new Semaphore(1)).acquire();
+                entered++;
+            }
+        } finally {
+            if (entered < chats.size()) {
+                leave(chats.subList(0, entered)); // interrupted while waiting: the response goes no further
+            }
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                leave(chats);
+            }
+        });
+    }
+
+    private void leave(List<String> chats) {
+        chats.forEach(chat -> lanes.get(chat).release());
+    }
+}
