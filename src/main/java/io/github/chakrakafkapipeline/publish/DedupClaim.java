@@ -15,7 +15,8 @@ import org.apache.camel.component.kafka.KafkaConstants;
 
 /**
  * The dedup step, message-route's last: claims the message in the dedup state under its externalId (a dead letter
- * under a hash of its text, so that the same broken element is reported once and a corrected one still goes) and puts
+ * under a key of its own, so that it is reported once and a corrected one still goes; one without an externalId under
+ * a hash of its text) and puts
  * it, as it is now, in its response's batch. A message published before, or claimed by another poll right now, is a
  * duplicate, and is left out of the batch. A processor rather than a bean method: it runs once per message, and bean
  * binding cost more than the claim itself (measured with the benchmark's backfill profile).
@@ -67,7 +68,11 @@ public class DedupClaim implements Processor {
         }
         boolean deadLetter = message.getHeader(Publishing.DEAD_LETTER_REASON) != null;
         String externalId = message.getHeader(Publishing.EXTERNAL_ID, String.class);
-        String dedupKey = deadLetter || externalId == null ? "dead-letter:" + sha256(value) : externalId;
+        // a dead letter by its externalId when it has one, so that its later status changes do not report it again, and
+        // under a key of its own, so that a corrected message with that externalId is still published; by its text
+        // when it has none
+        String dedupKey = externalId == null ? "dead-letter:" + sha256(value)
+                : deadLetter ? "dead-letter:" + externalId : externalId;
         if (!dedupState.add(dedupKey)) {
             poll.duplicates(1);
             return;

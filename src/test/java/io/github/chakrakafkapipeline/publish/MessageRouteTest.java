@@ -90,12 +90,15 @@ class MessageRouteTest {
     }
 
     @Test
-    void dead_letters_are_deduplicated_by_content_not_by_external_id() {
-        String first = route("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}").dedupKey();
+    void a_dead_letter_is_sent_once_whatever_its_status_and_by_content_without_an_external_id() {
+        route("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}");
         assertNull(routeOne("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"SENT\"}"),
                 "the same element is reported once");
-        assertNotEquals(first, route("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"READ\"}")
-                .dedupKey());
+        assertNull(routeOne("{\"externalId\":\"x\",\"direction\":\"SIDEWAYS\",\"deliveryStatus\":\"READ\"}"),
+                "and once only, whatever its later status");
+        String first = route("{\"direction\":\"SIDEWAYS\",\"text\":\"a\"}").dedupKey();
+        assertNotEquals(first, route("{\"direction\":\"SIDEWAYS\",\"text\":\"b\"}").dedupKey(),
+                "without an externalId, by its content");
         assertEquals(Topics.OUTBOUND, route("{\"externalId\":\"x\",\"direction\":\"OUTBOUND\"}").topic(),
                 "a corrected message with this externalId can still be published");
     }
