@@ -9,6 +9,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -111,6 +112,8 @@ public class Transactions {
      */
     private volatile Long blockedUntil;
     private volatile String blocked;
+    /** Topics Kafka refused this principal to write to, and until when (System.nanoTime) they are not tried again. */
+    private final Map<String, Long> refusedTopics = new ConcurrentHashMap<>();
     /** When {@link #retryOpen} may try again (System.nanoTime); null for now. */
     private volatile Long nextOpen;
 
@@ -234,7 +237,7 @@ public class Transactions {
                 transactional.commitTransaction(); // throws if any send failed
             } catch (KafkaException e) {
                 if (TransactionFailure.of(e) == TransactionFailure.FENCED
-                        || !(refused(group, sent) || missingTopics(group, e))) {
+                        || !(refused(group, sent) || heldTopics(group, e))) {
                     throw e;
                 }
                 abort(transactional, e);
@@ -272,7 +275,9 @@ public class Transactions {
                 case REFUSED -> {
                     refusedBy(failure);
                     abort(transactional, failure);
-                    close(transactional); // an authorization error is fatal to a transactional producer
+                    if (!Failures.causedBy(failure, TopicAuthorizationException.class)) {
+                        close(transactional); // fatal to a transactional producer; a topic's is abortable
+                    }
                 }
                 case UNANSWERED -> {
                     abort(transactional, failure);
@@ -397,9 +402,12 @@ public class Transactions {
         if (topic != null) {
             for (String name : topic.unauthorizedTopics()) {
                 problems.report("write to topic " + name, "Kafka refused this pipeline's principal to write to topic "
-                        + name + "; nothing is published there (nor marked published) until it may: " + acl
+                        + name + "; the chats with messages for it are held there (nothing of them marked published), "
+                        + "the others go on, and it is tried again every " + REFUSED_RETRY.toSeconds() + " s: " + acl
                         + "--operation Write --operation Describe --topic " + name);
+                refusedTopics.put(name, System.nanoTime() + REFUSED_RETRY.toNanos());
             }
+            return;
         } else if (Failures.causedBy(failure, TransactionalIdAuthorizationException.class)) {
             problems.reportBlocking(TRANSACTIONAL_ID, "Kafka refused this pipeline's principal the transactional id "
                     + transactionalId + "; nothing is published until it may use it: " + acl + "--operation Write "
@@ -412,12 +420,16 @@ public class Transactions {
         block(REFUSED_RETRY.toNanos(), "Kafka refused this pipeline's producer (" + describe(failure) + ")");
     }
 
-    /** Cuts each response before its first record for a topic known to be missing (PipelineTopics says which). */
+    /**
+     * Cuts each response before its first record for a topic known to be missing (PipelineTopics says which) or that
+     * Kafka refused this principal a while ago.
+     */
     private void cutAtMissingTopics(List<Pending> group) {
         for (Pending pending : group) {
             for (int i = 0; i < pending.count; i++) {
                 String topic = topicOf(pending.entries.get(i));
-                if (topics.knownMissing(topic)) {
+                Long refusedUntil = refusedTopics.get(topic);
+                if (topics.knownMissing(topic) || (refusedUntil != null && System.nanoTime() - refusedUntil < 0)) {
                     // not a failure of the response: its one line is KafkaProblems', not one a poll
                     pending.heldBack = true;
                     pending.count = i;
@@ -428,10 +440,16 @@ public class Transactions {
     }
 
     /**
-     * Whether the transaction failed because topics it wrote to do not exist (Kafka answers for the others, and says
-     * which); if so, cuts each response before its first record for one of them.
+     * Whether the transaction failed because of topics it wrote to: Kafka refused this principal to write to them, or
+     * they do not exist (Kafka answers for the others, and says which); if so, cuts each response before its first
+     * record for one of them, so that the other chats go on.
      */
-    private boolean missingTopics(List<Pending> group, KafkaException failure) {
+    private boolean heldTopics(List<Pending> group, KafkaException failure) {
+        if (Failures.causedBy(failure, TopicAuthorizationException.class)) {
+            refusedBy(failure);
+            cutAtMissingTopics(group);
+            return true;
+        }
         if (!Failures.causedBy(failure, TimeoutException.class)
                 && !Failures.causedBy(failure, UnknownTopicOrPartitionException.class)) {
             return false;
@@ -450,6 +468,7 @@ public class Transactions {
         for (Pending pending : group) {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
                 problems.resolve("write to topic " + topicOf(entry));
+                refusedTopics.remove(topicOf(entry));
             }
         }
     }
