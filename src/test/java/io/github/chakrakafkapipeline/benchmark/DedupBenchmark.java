@@ -66,6 +66,7 @@ final class DedupBenchmark {
                     DedupState repository = Benchmark.repository(topic, bench.bootstrapServers());
                     long started = System.nanoTime();
                     repository.start();
+                    repository.load(); // as KafkaReady does once the topics are usable
                     long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                     if (repository.size() != size) {
                         throw new IllegalStateException("The repository loaded " + repository.size() + " of " + size);
