@@ -61,11 +61,6 @@ public class KafkaProblems {
         return problems.isEmpty();
     }
 
-    /** The resources that have a problem now. */
-    public List<String> resources() {
-        return List.copyOf(problems.keySet());
-    }
-
     /** The current problems' lines, by resource. */
     public List<String> lines() {
         return List.copyOf(problems.values());

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -58,6 +59,8 @@ public class PipelineTopics {
     private final KafkaProblems problems;
     private final Duration timeout;
     private final Set<String> warnedReplication = new TreeSet<>();
+    /** Topics a publish found missing after start-up, looked at again before each poll. */
+    private final Set<String> missingAtRunTime = ConcurrentHashMap.newKeySet();
 
     public PipelineTopics(Supplier<Map<String, Object>> kafkaConfig, List<Topic> topics, boolean create,
             Optional<Integer> partitions, Optional<Short> replicationFactor, KafkaProblems problems, Duration timeout) {
@@ -124,51 +127,47 @@ public class PipelineTopics {
     }
 
     /**
-     * At run time: which of these topics do not exist, as Kafka says (empty when Kafka does not answer). Each is
+     * At run time: which of these topics do not exist, as Kafka says (none when Kafka does not answer). Each is
      * reported, and resolved by {@link #recheck} once it exists: a topic deleted, or named by a rule in routes/ that
      * nobody created. The pipeline creates no topic at run time: a state topic created anew would be empty.
      */
     public Set<String> missing(Collection<String> names) {
         Set<String> missing = new TreeSet<>();
-        Admin admin = Admin.create(kafkaConfig.get());
-        try {
-            describe(admin, names, RUN_TIME_WAIT).forEach((name, description) -> {
-                if (description.isEmpty()) {
-                    missing.add(name);
-                    problems.report(resource(name), "Topic " + name + " does not exist on Kafka; the messages for it "
-                            + "are not published (nor marked published) and are read again until it exists: "
-                            + createCommand(name, partitions, false));
-                }
-            });
-        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            LOG.debug("Could not ask Kafka which topics exist", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            admin.close(CLOSE_WAIT);
-        }
+        describeOrNothing(names).forEach((name, description) -> {
+            if (description.isEmpty()) {
+                missing.add(name);
+                missingAtRunTime.add(name);
+                problems.report(resource(name), "Topic " + name + " does not exist on Kafka; the messages for it are "
+                        + "not published (nor marked published) and are read again until it exists: "
+                        + createCommand(name, partitions, false));
+            }
+        });
         return missing;
     }
 
-    /** Whether a topic is known to be missing: sending to it would wait for max.block.ms, then fail. */
+    /** Whether a topic was found missing at run time: sending to it would wait for max.block.ms, then fail. */
     public boolean knownMissing(String topic) {
-        return problems.has(resource(topic));
+        return missingAtRunTime.contains(topic);
     }
 
-    /** Looks again at the topics reported missing; resolves those that exist now. */
+    /** Looks again at the topics found missing at run time; resolves those that exist now. */
     public void recheck() {
-        List<String> reported = problems.resources().stream().filter(r -> r.startsWith("topic "))
-                .map(r -> r.substring("topic ".length())).toList();
-        if (reported.isEmpty()) {
+        if (missingAtRunTime.isEmpty()) {
             return;
         }
+        describeOrNothing(List.copyOf(missingAtRunTime)).forEach((name, description) -> {
+            if (description.isPresent()) {
+                missingAtRunTime.remove(name);
+                problems.resolve(resource(name));
+            }
+        });
+    }
+
+    /** The topics as Kafka describes them now, within {@link #RUN_TIME_WAIT}; none when it does not answer. */
+    private Map<String, Optional<TopicDescription>> describeOrNothing(Collection<String> names) {
         Admin admin = Admin.create(kafkaConfig.get());
         try {
-            describe(admin, reported).forEach((name, description) -> {
-                if (description.isPresent()) {
-                    problems.resolve(resource(name));
-                }
-            });
+            return describe(admin, names, RUN_TIME_WAIT);
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             LOG.debug("Could not ask Kafka which topics exist", e);
         } catch (InterruptedException e) {
@@ -176,6 +175,7 @@ public class PipelineTopics {
         } finally {
             admin.close(CLOSE_WAIT);
         }
+        return Map.of();
     }
 
     private Map<String, Optional<TopicDescription>> describe(Admin admin, Collection<String> names)
