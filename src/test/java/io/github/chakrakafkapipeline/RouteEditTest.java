@@ -1,5 +1,8 @@
 package io.github.chakrakafkapipeline;
 
+import static io.github.chakrakafkapipeline.testsupport.EditedRoutes.MEDIA_TOPIC_BEFORE;
+import static io.github.chakrakafkapipeline.testsupport.EditedRoutes.MEDIA_TOPIC_WHEN;
+import static io.github.chakrakafkapipeline.testsupport.EditedRoutes.insertBefore;
 import static io.github.chakrakafkapipeline.testsupport.MessageJson.message;
 import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
@@ -16,6 +19,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
+import io.github.chakrakafkapipeline.testsupport.EditedRoutes;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
@@ -34,18 +38,6 @@ class RouteEditTest {
 
     /** README, "Try changing": the config line, and the two snippets with the line each goes before. */
     static final String MEDIA_TOPIC_SETTING = "pipeline.topic.media=chakra.messages.media";
-    static final String MEDIA_TOPIC_WHEN = """
-                              - id: media-topic-when
-                                expression:
-                                  simple: "${body.field('dataType')} == 'image'"
-                                steps:
-                                  - setHeader:
-                                      id: media-topic-set
-                                      name: kafka.OVERRIDE_TOPIC
-                                      expression:
-                                        constant: "{{pipeline.topic.media}}"
-                """;
-    static final String MEDIA_TOPIC_BEFORE = "              - id: inbound-topic-when\n";
     static final String TEST_MESSAGES_DROP = """
                         - filter:
                             id: test-messages-drop
@@ -78,7 +70,7 @@ class RouteEditTest {
     @Test
     void an_edit_of_message_route_sends_images_to_their_own_topic_and_drops_test_messages(@TempDir Path routes)
             throws Exception {
-        Path messageRoute = copyRoutes(routes);
+        Path messageRoute = EditedRoutes.copy(routes);
         String edited = insertBefore(Files.readString(messageRoute), MEDIA_TOPIC_BEFORE, MEDIA_TOPIC_WHEN);
         edited = insertBefore(edited, TEST_MESSAGES_BEFORE, TEST_MESSAGES_DROP);
         Files.writeString(messageRoute, edited);
@@ -116,7 +108,7 @@ class RouteEditTest {
     @Test
     void a_rule_that_fails_publishes_nothing_of_that_response_says_so_and_loses_nothing(@TempDir Path routes)
             throws Exception {
-        Path messageRoute = copyRoutes(routes);
+        Path messageRoute = EditedRoutes.copy(routes);
         String shipped = Files.readString(messageRoute);
         Files.writeString(messageRoute, insertBefore(shipped, TEST_MESSAGES_BEFORE, BROKEN_RULE));
         String otherChat = "9e81c0e9-2222-4c35-a79c-b6fe90757fd2";
@@ -156,14 +148,6 @@ class RouteEditTest {
         }
     }
 
-    /** Copies routes/ into {@code routes}; the copy of message-route is the file to edit. */
-    private static Path copyRoutes(Path routes) throws Exception {
-        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
-            Files.copy(route, routes.resolve(route.getFileName()));
-        }
-        return routes.resolve("message-route.camel.yaml");
-    }
-
     /** The pipeline on the stub and the broker, running the routes in {@code routes}. */
     private static Map<String, String> settings(ChakraStub chakra, EmbeddedKafka kafka, String chatIds, Path routes) {
         Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), chatIds, "");
@@ -174,14 +158,5 @@ class RouteEditTest {
 
     private static List<String> ids(EmbeddedKafka kafka, String topic) {
         return readAll(kafka.bootstrapServers(), topic).stream().map(r -> header(r, "chakra.externalId")).toList();
-    }
-
-
-    private static String insertBefore(String text, String anchor, String insert) {
-        int at = text.indexOf(anchor);
-        if (at < 0) {
-            throw new AssertionError("routes/message-route.camel.yaml no longer has the line the README points at: " + anchor);
-        }
-        return text.substring(0, at) + insert + text.substring(at);
     }
 }

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.chakrakafkapipeline.testsupport.CapturedLogs;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
+import io.github.chakrakafkapipeline.testsupport.EditedRoutes;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.Topics;
@@ -151,13 +151,7 @@ class PipelineTopicsTest {
     @Test
     void a_topic_a_route_names_that_nobody_created_holds_back_only_its_chat_and_publishing_resumes_once_it_exists(
             @TempDir Path routes) throws Exception {
-        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
-            Files.copy(route, routes.resolve(route.getFileName()));
-        }
-        Path messageRoute = routes.resolve("message-route.camel.yaml");
-        String shipped = Files.readString(messageRoute);
-        int at = shipped.indexOf("              - id: inbound-topic-when\n");
-        Files.writeString(messageRoute, shipped.substring(0, at) + MEDIA_RULE + shipped.substring(at));
+        EditedRoutes.withMediaTopic(routes);
         String otherChat = "6e1d2c3b-4444-4c35-a79c-b6fe90757fd2";
         chakra.answerChat(CHAT, response(List.of(
                 message("wamid.M1").chat(CHAT).outbound().timestamp(1762277358001L).build(),
@@ -169,6 +163,7 @@ class PipelineTopicsTest {
         settings.put("chakra.chat.ids", CHAT + "," + otherChat);
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
         settings.put("camel.main.routes-reload-enabled", "false");
+        settings.put("pipeline.topic.media", "chakra.messages.media");
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(WAIT).until(() -> logs.text().contains("Topic chakra.messages.media does not exist on Kafka"));
@@ -190,18 +185,6 @@ class PipelineTopicsTest {
         assertEquals(1, logs.lines().stream().filter(l -> l.contains("Topic chakra.messages.media does not exist"))
                 .count(), "one line, not one a poll");
     }
-
-    private static final String MEDIA_RULE = """
-                          - id: media-topic-when
-                            expression:
-                              simple: "${body.field('dataType')} == 'image'"
-                            steps:
-                              - setHeader:
-                                  id: media-topic-set
-                                  name: kafka.OVERRIDE_TOPIC
-                                  expression:
-                                    constant: chakra.messages.media
-            """;
 
     private Map<String, String> settings() {
         Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT, "");
