@@ -82,7 +82,7 @@ public class ChatActivity extends ServiceSupport {
         }
         Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
         KafkaConsumer<String, String> reading = new KafkaConsumer<>(
-                KafkaClientConfig.stateConsumer(kafkaConfig, transactional));
+                KafkaClientConfig.stateConsumer(kafkaConfig));
         List<TopicPartition> partitions = reading.partitionsFor(topic, loadTimeout).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         reading.assign(partitions);

@@ -201,7 +201,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
      * that end, for the follower.
      */
     private KafkaConsumer<String, String> load(Map<String, Object> kafkaConfig) {
-        Map<String, Object> config = KafkaClientConfig.stateConsumer(kafkaConfig, transactional);
+        Map<String, Object> config = KafkaClientConfig.stateConsumer(kafkaConfig);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         long deadline = System.nanoTime() + loadTimeout.toNanos();
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);

@@ -38,9 +38,11 @@ public final class KafkaClientConfig {
 
     /**
      * A consumer of the pipeline's compacted topics (the dedup state, the chat activity): string keys and values, no
-     * offsets committed (they are read from the start), committed records only when {@code readCommitted}.
+     * offsets committed (they are read from the start), and committed records only, whatever the delivery: a topic
+     * may hold records of aborted transactions (an earlier exactly-once run, or the other replica while the delivery
+     * changes), and counting one of them as published would lose its message.
      */
-    public static Map<String, Object> stateConsumer(Map<String, Object> connection, boolean readCommitted) {
+    public static Map<String, Object> stateConsumer(Map<String, Object> connection) {
         Map<String, Object> config = new HashMap<>(connection);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -48,9 +50,7 @@ public final class KafkaClientConfig {
         // a position Kafka no longer has (compacted or deleted away under a follower) goes back to the start, never
         // forward past records the state needs
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        if (readCommitted) {
-            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return config;
     }
 
