@@ -28,7 +28,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static EmbeddedKafka start(boolean autoCreateTopics) {
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
-                    new TestKitNodes.Builder()
+                    // the features this Kafka release runs with, not the test kit's unreleased ones
+                    new TestKitNodes.Builder(KafkaCluster.releasedFeatures())
                             .setCombined(true)
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)

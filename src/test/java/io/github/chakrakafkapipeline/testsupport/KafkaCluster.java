@@ -356,7 +356,7 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     /** The metadata version and feature levels of this Kafka release, not the test kit's unreleased ones. */
-    private static BootstrapMetadata releasedFeatures() {
+    static BootstrapMetadata releasedFeatures() {
         MetadataVersion version = MetadataVersion.latestProduction();
         Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
                 .collect(Collectors.toMap(Feature::featureName, feature -> feature.defaultLevel(version),
