@@ -213,9 +213,10 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(PUBLISHING)
-    public Publishing publishing(@BeanInject(DEDUP_STATE) DedupState dedupState,
+    public Publishing publishing(CamelContext context, @BeanInject(DEDUP_STATE) DedupState dedupState,
             @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
-        return new Publishing(dedupState, metrics);
+        return new Publishing(dedupState, metrics,
+                () -> context.getRegistry().lookupByNameAndType(PIPELINE_TOPICS, PipelineTopics.class));
     }
 
     /** Kafka's limit on one record is the producer's, camel.component.kafka.max-request-size, however it is set. */

@@ -6,16 +6,22 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.TargetPoll;
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.kafka.Failures;
+import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.camel.support.DefaultMessage;
 
 /**
@@ -35,10 +41,25 @@ public class Publishing {
 
     private final DedupState dedupState;
     private final PipelineMetrics metrics;
+    /** Looked up when needed: the topics are bound after this bean. */
+    private final Supplier<PipelineTopics> topics;
 
-    public Publishing(DedupState dedupState, PipelineMetrics metrics) {
+    public Publishing(DedupState dedupState, PipelineMetrics metrics, Supplier<PipelineTopics> topics) {
         this.dedupState = dedupState;
         this.metrics = metrics;
+        this.topics = topics;
+    }
+
+    /**
+     * At least once, after Kafka took none of a response: when the send timed out or found no topic, asks Kafka which
+     * of the response's topics do not exist, so that each is named in one line and readiness drops until it exists
+     * (exactly once, the transactional producer does this itself).
+     */
+    public void checkTopics(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, @ExchangeException Exception failure) {
+        if (poll != null && failure != null && (Failures.causedBy(failure, TimeoutException.class)
+                || Failures.causedBy(failure, UnknownTopicOrPartitionException.class))) {
+            topics.get().missing(poll.getBatch().entries().stream().map(PublishBatch.Entry::topic).distinct().toList());
+        }
     }
 
     /**

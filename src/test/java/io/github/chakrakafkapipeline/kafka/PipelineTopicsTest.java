@@ -186,6 +186,40 @@ class PipelineTopicsTest {
                 .count(), "one line, not one a poll");
     }
 
+    @Test
+    void at_least_once_a_topic_a_route_names_that_nobody_created_is_named_and_publishing_resumes_once_it_exists(
+            @TempDir Path routes) throws Exception {
+        EditedRoutes.withMediaTopic(routes);
+        String otherChat = "6e1d2c3b-5555-4c35-a79c-b6fe90757fd2";
+        chakra.answerChat(CHAT, response(List.of(
+                message("wamid.L1").chat(CHAT).outbound().timestamp(1762277358001L).build(),
+                message("wamid.L2").chat(CHAT).outbound().set("dataType", "image").timestamp(1762277358002L).build())));
+        chakra.answerChat(otherChat, response(List.of(
+                message("wamid.P1").chat(otherChat).outbound().timestamp(1762277358004L).build())));
+        Map<String, String> settings = settings();
+        settings.put("chakra.chat.ids", CHAT + "," + otherChat);
+        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        settings.put("camel.main.routes-reload-enabled", "false");
+        settings.put("pipeline.topic.media", "chakra.messages.media");
+        settings.put("pipeline.delivery", "at-least-once");
+        settings.put("camel.component.kafka.max-block-ms", "3000");
+
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            await().atMost(WAIT).until(() -> logs.text().contains("Topic chakra.messages.media does not exist on Kafka"));
+            await().atMost(WAIT).until(() -> ids(Topics.OUTBOUND).contains("wamid.P1"));
+            await().atMost(WAIT).until(() -> get("/observe/health/ready").statusCode() == 503);
+
+            try (Admin admin = admin()) {
+                admin.createTopics(List.of(new NewTopic("chakra.messages.media", 1, (short) 1)))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(WAIT).until(() -> ids("chakra.messages.media").equals(List.of("wamid.L2"))
+                    && ids(Topics.OUTBOUND).contains("wamid.L1"));
+            await().atMost(WAIT).until(() -> get("/observe/health/ready").statusCode() == 200);
+        }
+        assertEquals(List.of("wamid.L1", "wamid.P1"), ids(Topics.OUTBOUND).stream().sorted().toList(), "each once");
+    }
+
     private Map<String, String> settings() {
         Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT, "");
         settings.put("pipeline.management.port", String.valueOf(managementPort));

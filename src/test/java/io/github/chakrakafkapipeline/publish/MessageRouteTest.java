@@ -42,7 +42,7 @@ class MessageRouteTest {
     private static final int MAX_REQUEST_SIZE = 4096;
 
     private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1), false);
-    private final Publishing publishing = new Publishing(dedupState, new PipelineMetrics(() -> null));
+    private final Publishing publishing = new Publishing(dedupState, new PipelineMetrics(() -> null), () -> null);
     private CamelContext context;
     private ProducerTemplate template;
 
