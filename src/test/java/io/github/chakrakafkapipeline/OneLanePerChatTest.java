@@ -1,6 +1,8 @@
 package io.github.chakrakafkapipeline;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.github.chakrakafkapipeline.testsupport.MessageJson.message;
 import static io.github.chakrakafkapipeline.testsupport.MessageJson.response;
 import static io.github.chakrakafkapipeline.testsupport.TopicReader.header;
@@ -34,6 +36,7 @@ class OneLanePerChatTest {
     private static final String TOKEN = "lane-token-0f1e2d3c4b5a69788796";
     private static final String CHAT = "1a2b3c4d-7777-4c35-a79c-b6fe90757fd2";
     private static final String PHONE = "919900112233";
+    private static final String CHAT_PATH = "/v1/ext/chat/" + CHAT + "/message";
     private static final int MESSAGES = 1_000;
     /** How many of the newest messages each read returns, as ChakraHQ returns a page of the newest. */
     private static final int WINDOW = 200;
@@ -51,18 +54,20 @@ class OneLanePerChatTest {
                 long timestamp = 1762277358000L;
                 int phoneFailures = 0;
                 while (arrived.size() < MESSAGES) {
-                    for (int i = 0; i < 7 && arrived.size() < MESSAGES; i++) {
+                    for (int i = 0; i < 21 && arrived.size() < MESSAGES; i++) {
                         timestamp += 1000;
                         var next = message("wamid.LANE-" + arrived.size()).chat(CHAT).timestamp(timestamp);
                         arrived.add(0, (arrived.size() % 3 == 0 ? next.inbound() : next.outbound()).build());
                     }
                     answer(chakra, arrived);
                     if (arrived.size() % 210 == 0 && phoneFailures++ < 3) {
-                        // a read that fails, for a poll or so: its messages come with the other read, or a later one
+                        // a read that fails: its messages come with the other read, or a later one
                         chakra.answerPhone(PHONE, aResponse().withStatus(200).withBody("{\"_data\": [ {\"id\": "));
-                        Thread.sleep(1200); // the pace of arrivals, not a wait for a result
+                        awaitRead(chakra, ChakraStub.PHONE_PATH);
+                        answer(chakra, arrived);
                     }
-                    Thread.sleep(300); // the pace of arrivals, not a wait for a result
+                    // the next messages arrive once a poll has read these, both ways at once
+                    awaitRead(chakra, CHAT_PATH);
                 }
                 await("every message on the topics").atMost(Duration.ofSeconds(120)).until(() ->
                         published(kafka).size() >= MESSAGES);
@@ -84,6 +89,16 @@ class OneLanePerChatTest {
                 assertEquals(List.of(), out, "on " + topic + ", messages of the chat after a newer one");
             }
         }
+    }
+
+    /** Waits until {@code path} is asked once more: a poll read what the stub answers now. */
+    private static void awaitRead(ChakraStub chakra, String path) {
+        int before = requests(chakra, path);
+        await("a read of " + path).atMost(Duration.ofSeconds(30)).until(() -> requests(chakra, path) > before);
+    }
+
+    private static int requests(ChakraStub chakra, String path) {
+        return chakra.server().countRequestsMatching(postRequestedFor(urlPathEqualTo(path)).build()).getCount();
     }
 
     /** Both reads return the chat's newest messages, newest first. */
