@@ -463,12 +463,19 @@ public class Transactions {
         return true;
     }
 
-    /** A committed transaction wrote to these topics: whatever refused them before is mended. */
+    /**
+     * A committed transaction wrote to these topics: whatever refused them before is mended. Looked at only while a
+     * topic is refused, not per record of every transaction.
+     */
     private void resolveTopics(List<Pending> group) {
+        if (refusedTopics.isEmpty()) {
+            return;
+        }
         for (Pending pending : group) {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
-                problems.resolve("write to topic " + topicOf(entry));
-                refusedTopics.remove(topicOf(entry));
+                if (refusedTopics.remove(topicOf(entry)) != null) {
+                    problems.resolve("write to topic " + topicOf(entry));
+                }
             }
         }
     }

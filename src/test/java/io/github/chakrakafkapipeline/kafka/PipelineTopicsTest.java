@@ -159,11 +159,7 @@ class PipelineTopicsTest {
                 message("wamid.M3").chat(CHAT).outbound().timestamp(1762277358003L).build())));
         chakra.answerChat(otherChat, response(List.of(
                 message("wamid.O1").chat(otherChat).outbound().timestamp(1762277358004L).build())));
-        Map<String, String> settings = settings();
-        settings.put("chakra.chat.ids", CHAT + "," + otherChat);
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
-        settings.put("camel.main.routes-reload-enabled", "false");
-        settings.put("pipeline.topic.media", "chakra.messages.media");
+        Map<String, String> settings = mediaRuleSettings(routes, otherChat);
 
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(WAIT).until(() -> logs.text().contains("Topic chakra.messages.media does not exist on Kafka"));
@@ -196,11 +192,7 @@ class PipelineTopicsTest {
                 message("wamid.L2").chat(CHAT).outbound().set("dataType", "image").timestamp(1762277358002L).build())));
         chakra.answerChat(otherChat, response(List.of(
                 message("wamid.P1").chat(otherChat).outbound().timestamp(1762277358004L).build())));
-        Map<String, String> settings = settings();
-        settings.put("chakra.chat.ids", CHAT + "," + otherChat);
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
-        settings.put("camel.main.routes-reload-enabled", "false");
-        settings.put("pipeline.topic.media", "chakra.messages.media");
+        Map<String, String> settings = mediaRuleSettings(routes, otherChat);
         settings.put("pipeline.delivery", "at-least-once");
         settings.put("camel.component.kafka.max-block-ms", "3000");
 
@@ -218,6 +210,16 @@ class PipelineTopicsTest {
             await().atMost(WAIT).until(() -> get("/observe/health/ready").statusCode() == 200);
         }
         assertEquals(List.of("wamid.L1", "wamid.P1"), ids(Topics.OUTBOUND).stream().sorted().toList(), "each once");
+    }
+
+    /** Both chats read, on the copy of routes/ whose rule sends images to chakra.messages.media. */
+    private Map<String, String> mediaRuleSettings(Path routes, String otherChat) {
+        Map<String, String> settings = settings();
+        settings.put("chakra.chat.ids", CHAT + "," + otherChat);
+        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        settings.put("camel.main.routes-reload-enabled", "false");
+        settings.put("pipeline.topic.media", "chakra.messages.media");
+        return settings;
     }
 
     private Map<String, String> settings() {
