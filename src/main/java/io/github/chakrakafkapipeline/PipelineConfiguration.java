@@ -260,7 +260,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             @BeanInject(PIPELINE_TOPICS) PipelineTopics topics, @BeanInject(KAFKA_PROBLEMS) KafkaProblems problems,
             @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_ACTIVITY) ChatActivity chatActivity,
             @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
-        return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
+        return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class),
                 pipelineName.trim() + ".publisher", Duration.ofMillis(transactionTimeoutMillis), topics, problems,
                 dedupState, chatActivity, metrics,
                 () -> lease(context).ifPresent(KafkaLeaseView::stepDown),

@@ -237,9 +237,9 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     /**
      * Reads the dedup topic up to its current end before a poll, so that a replica that has just taken over sees what
      * the one before it recorded (the follower keeps a standby close behind, so this takes milliseconds). Waits at most
-     * {@link #CATCH_UP_WAIT}: when Kafka does not answer that fast it is down or struggling, publishing would fail or
-     * lag anyway, and the targets are still polled and their failures logged, as during any Kafka outage. True once the
-     * state is loaded: the filter step that calls it reads as "once the dedup state is current".
+     * {@link #CATCH_UP_WAIT}. Exactly once, true only once the state is read to the end after this replica fenced the
+     * one before; at least once, a Kafka that does not answer that fast does not stop the polls (their failures are
+     * logged, as during any Kafka outage). The filter step that calls it reads as "once the dedup state is current".
      */
     public boolean catchUp() {
         if (!loaded) {
@@ -249,6 +249,11 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
             return true; // it wrote everything since it read the topic to its end
         }
         boolean alone = writingAlone;
+        if (transactional && !alone) {
+            // exactly once, read only once the replica before is fenced (Transactions opens the producer as the lease
+            // is taken): its last transaction is then settled, and nothing it commits later can be missed
+            return false;
+        }
         CompletableFuture<Void> caughtUp = new CompletableFuture<>();
         catchUps.add(caughtUp);
         follower.wakeup(); // out of its idle poll, to take the request now
@@ -258,13 +263,18 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
             current = alone && writingAlone;
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             if (!behind) {
-                LOG.warn("Could not read the dedup topic {} to its end within {} ms ({}); polling anyway. Right after a "
-                        + "takeover, a message the previous replica published in its last moments may be published "
-                        + "again", topic, CATCH_UP_WAIT.toMillis(), e.getCause() == null ? e.toString() : e.getCause().toString());
+                LOG.warn("Could not read the dedup topic {} to its end within {} ms ({}); {}", topic,
+                        CATCH_UP_WAIT.toMillis(), e.getCause() == null ? e.toString() : e.getCause().toString(),
+                        transactional ? "not polling until it is read, as a message the previous leader published in "
+                                + "its last moments would be published again" : "polling anyway (at least once): right "
+                                + "after a takeover, a message the previous replica published in its last moments may be "
+                                + "published again");
             }
             behind = true;
+            return !transactional;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
         return true;
     }

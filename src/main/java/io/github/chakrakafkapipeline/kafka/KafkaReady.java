@@ -78,20 +78,18 @@ public class KafkaReady extends ServiceSupport {
     }
 
     /**
-     * Before each poll: the topics reported missing at run time are looked at again. True once the state is loaded,
-     * and while nothing stops all publishing (an ACL or a setting Kafka refused): the poll then reads nothing, and the
-     * publisher asks Kafka again ({@link #retryPublisher}), so that it resumes once ops mended it.
+     * Before each poll: the topics reported missing at run time are looked at again, and a publisher that is not open
+     * (exactly once: refused by Kafka, or failed) is opened again ({@link #retryPublisherWith}). True once the state is
+     * loaded, and while nothing stops all publishing (an ACL or a setting Kafka refused): the poll then reads nothing
+     * until ops mended it.
      */
     public boolean beforePoll() {
         topics.recheck();
-        if (problems.blocksPublishing()) {
-            retryPublisher.run();
-            return false;
-        }
-        return loaded;
+        retryPublisher.run();
+        return loaded && !problems.blocksPublishing();
     }
 
-    /** What asks Kafka again, while a problem stops all publishing: the transactional producer opening, exactly once. */
+    /** What opens the publisher again before a poll: the transactional producer, exactly once. */
     public void retryPublisherWith(Runnable retry) {
         this.retryPublisher = retry;
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.TargetPoll;
@@ -30,6 +31,7 @@ import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -87,8 +89,11 @@ public class Transactions {
 
     /** How long a producer Kafka refused (an ACL, a setting) waits before it asks again. */
     private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
+    /** How long closing the producer may take to abort a transaction it has open. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-    private final Supplier<KafkaConfiguration> kafka;
+    /** camel-kafka's component: its settings, and its client factory, which makes the producer. */
+    private final Supplier<KafkaComponent> kafka;
     private final String transactionalId;
     private final Duration transactionTimeout;
     private final PipelineTopics topics;
@@ -114,10 +119,12 @@ public class Transactions {
     private volatile String blocked;
     /** Topics Kafka refused this principal to write to, and until when (System.nanoTime) they are not tried again. */
     private final Map<String, Long> refusedTopics = new ConcurrentHashMap<>();
-    /** When {@link #retryOpen} may try again (System.nanoTime); null for now. */
-    private volatile Long nextOpen;
+    /** An opening of the producer is queued on the publisher thread: one at a time, however often the polls ask. */
+    private final AtomicBoolean openQueued = new AtomicBoolean();
+    /** The producer while initTransactions runs, for {@link #standBy} to close; null otherwise. */
+    private volatile Producer<String, String> opening;
 
-    public Transactions(Supplier<KafkaConfiguration> kafka, String transactionalId, Duration transactionTimeout,
+    public Transactions(Supplier<KafkaComponent> kafka, String transactionalId, Duration transactionTimeout,
             PipelineTopics topics, KafkaProblems problems, DedupState dedupState, ChatActivity chatActivity,
             PipelineMetrics metrics, Runnable standBy, ExecutorService publisher, Executor continuation) {
         this.transactionTimeout = transactionTimeout;
@@ -234,16 +241,16 @@ public class Transactions {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             try {
                 send(transactional, group, sent);
-                transactional.commitTransaction(); // throws if any send failed
+                commitKnown(transactional); // throws if any send failed
             } catch (KafkaException e) {
-                if (TransactionFailure.of(e) == TransactionFailure.FENCED
+                if (!leading || TransactionFailure.of(e) == TransactionFailure.FENCED
                         || !(refused(group, sent) || heldTopics(group, e))) {
                     throw e;
                 }
                 abort(transactional, e);
                 sent.clear();
                 send(transactional, group, sent);
-                transactional.commitTransaction();
+                commitKnown(transactional);
             }
             int next = 0;
             for (Pending pending : group) {
@@ -276,19 +283,19 @@ public class Transactions {
                     refusedBy(failure);
                     abort(transactional, failure);
                     if (!Failures.causedBy(failure, TopicAuthorizationException.class)) {
-                        close(transactional); // fatal to a transactional producer; a topic's is abortable
+                        close(transactional, Duration.ZERO); // fatal to a transactional producer; a topic's is abortable
                     }
                 }
                 case UNANSWERED -> {
                     abort(transactional, failure);
-                    block(TimeUnit.MILLISECONDS.toNanos(kafka.get().getMaxBlockMs()), "Kafka did not answer the "
-                            + "transaction before this one, within the last " + kafka.get().getMaxBlockMs() + " ms ("
+                    block(TimeUnit.MILLISECONDS.toNanos(configuration().getMaxBlockMs()), "Kafka did not answer the "
+                            + "transaction before this one, within the last " + configuration().getMaxBlockMs() + " ms ("
                             + describe(failure) + ")");
                 }
                 case ABORTABLE -> abort(transactional, failure);
                 case FATAL -> {
                     abort(transactional, failure);
-                    close(transactional); // a new producer for the next transaction
+                    close(transactional, Duration.ZERO); // a new producer for the next transaction
                 }
             }
             RuntimeException thrown = failure instanceof RuntimeException runtime ? runtime : new KafkaException(failure);
@@ -302,13 +309,41 @@ public class Transactions {
     }
 
     /**
+     * Commits. When Kafka's answer does not come within max.block.ms the commit may have been taken all the same, and
+     * the client allows nothing but the same commit again, which returns the outcome once Kafka answers: until then the
+     * group's messages stay claimed, so that no poll reads them as new (released, they would be published twice had it
+     * committed). Ends when Kafka answers, or when this replica stops leading: its producer is closed, and the next
+     * leader's initTransactions settles the transaction before it reads the state.
+     */
+    private void commitKnown(Producer<String, String> transactional) {
+        for (boolean told = false; ; ) {
+            try {
+                transactional.commitTransaction();
+                if (told) {
+                    LOG.info("Kafka answered the commit: its messages are published");
+                }
+                return;
+            } catch (TimeoutException unknown) {
+                if (!leading || producer != transactional) {
+                    throw unknown;
+                }
+                if (!told) {
+                    LOG.warn("Kafka did not answer a commit within {} ms: it may have been taken, so its messages stay "
+                            + "claimed and the commit is asked again until Kafka answers", configuration().getMaxBlockMs());
+                    told = true;
+                }
+            }
+        }
+    }
+
+    /**
      * Begins a transaction and sends the group's records, each with its dedup record, and the activity of each chat
      * whose response is whole, adding the records' futures to
      * {@code sent} (a producer in error refuses the sends after a failed one).
      */
     private void send(Producer<String, String> transactional, List<Pending> group, List<Future<RecordMetadata>> sent) {
         transactional.beginTransaction();
-        KafkaConfiguration configuration = kafka.get(); // once per transaction: a look-up of the component
+        KafkaConfiguration configuration = configuration(); // once per transaction: a look-up of the component
         for (Pending pending : group) {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
                 Future<RecordMetadata> message = transactional.send(record(entry.record(), configuration));
@@ -395,7 +430,7 @@ public class Transactions {
 
     /** Kafka refused this principal something (an ACL): one line naming the resource and the ACL to add. */
     private void refusedBy(Throwable failure) {
-        String servers = String.valueOf(kafka.get().getBrokers());
+        String servers = String.valueOf(configuration().getBrokers());
         String acl = "kafka-acls.sh --bootstrap-server " + servers + " --add --allow-principal User:<the pipeline's "
                 + "user> ";
         TopicAuthorizationException topic = Failures.cause(failure, TopicAuthorizationException.class);
@@ -484,7 +519,7 @@ public class Transactions {
         return entry.record().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
     }
 
-    /** The transactional producer, opened on first use while this replica leads; throws while it stands by. */
+    /** The transactional producer, opened as the lease was taken; throws while it stands by or before it opened. */
     private Producer<String, String> producer() {
         Producer<String, String> current = producer;
         if (current != null) {
@@ -499,15 +534,18 @@ public class Transactions {
     /**
      * Opens the producer: initTransactions fences every other producer with this transactional.id, the replica before
      * this one included, and completes (or aborts) that one's last transaction, so that the dedup topic read after it
-     * is final. On the publisher thread.
+     * is final. On the publisher thread. Made by camel-kafka's client factory, like its own producers.
      */
     private Producer<String, String> open() {
-        KafkaConfiguration configuration = kafka.get();
+        KafkaComponent component = kafka.get();
+        KafkaConfiguration configuration = component.getConfiguration();
         Properties config = configuration.createProducerProperties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers()); // as camel-kafka adds them
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, component.getKafkaClientFactory().getBrokers(configuration));
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
-        Producer<String, String> opened = new KafkaProducer<>(config);
+        @SuppressWarnings("unchecked")
+        Producer<String, String> opened = component.getKafkaClientFactory().getProducer(config);
+        opening = opened;
         try {
             opened.initTransactions();
         } catch (InvalidTxnTimeoutException e) {
@@ -532,8 +570,19 @@ public class Transactions {
         } catch (RuntimeException e) {
             opened.close(Duration.ZERO);
             throw e;
+        } finally {
+            opening = null;
         }
-        producer = opened;
+        synchronized (this) {
+            if (!leading) {
+                // the lease went while Kafka opened it (standBy closed it, or came just after): what waits for a
+                // transaction fails, and nothing is committed by a replica that does not lead
+                opened.close(Duration.ZERO);
+                throw new KafkaException("this replica lost the lease while its transactional producer opened; it "
+                        + "publishes nothing");
+            }
+            producer = opened;
+        }
         blockedUntil = null; // whatever refused the producer before is mended
         problems.resolve(TRANSACTIONAL_ID);
         problems.resolve(TRANSACTION_TIMEOUT);
@@ -556,7 +605,7 @@ public class Transactions {
                 stopLeading(transactional, e);
             } else {
                 // the producer is in a state it cannot leave (the broker gone past the timeouts): a new one next time
-                close(transactional);
+                close(transactional, Duration.ZERO);
             }
         }
     }
@@ -566,7 +615,7 @@ public class Transactions {
         metrics.fenced();
         boolean wasLeading = leading;
         leading = false;
-        close(transactional);
+        close(transactional, Duration.ZERO); // fenced: Kafka ended its transaction already
         dedupState.writeAlone(false);
         if (wasLeading) {
             LOG.warn("Fenced: another replica took over publishing (transactional id {}; {}). This replica stops "
@@ -579,46 +628,60 @@ public class Transactions {
     /** The lease was taken: open the producer now, which fences the replica before at once, not at the first poll. */
     public void lead() {
         leading = true;
-        publisher.execute(() -> {
-            try {
-                if (producer == null && leading) {
-                    open();
-                }
-            } catch (RuntimeException e) {
-                if (TransactionFailure.of(e) != TransactionFailure.REFUSED) { // a refusal has its line already
-                    LOG.warn("Could not open the transactional producer {} yet ({}); the next poll tries again",
-                            transactionalId, describe(e));
-                }
-            }
-        });
+        openSoon();
     }
 
     /**
-     * While Kafka refuses this producer (an ACL, a setting) the polls read nothing: once the wait after the refusal is
-     * over, the producer is opened again, on the publisher thread; opened, the polls go on.
+     * Before each poll: while this replica leads without a producer (its opening failed, or a failure closed it) the
+     * polls read nothing, and the producer is opened again on the publisher thread, one try at a time, and while Kafka
+     * refuses it (an ACL, a setting) once per wait after the refusal; opened, the polls go on.
      */
     public void retryOpen() {
         Long until = blockedUntil;
-        Long next = nextOpen;
-        long now = System.nanoTime();
-        if (leading && producer == null && (until == null || now - until >= 0) && (next == null || now - next >= 0)) {
-            nextOpen = now + REFUSED_RETRY.toNanos(); // one try per wait, however often the polls ask
+        if (until == null || System.nanoTime() - until >= 0) {
+            openSoon();
+        }
+    }
+
+    private void openSoon() {
+        if (!leading || producer != null || !openQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             publisher.execute(() -> {
+                openQueued.set(false);
                 try {
                     if (producer == null && leading) {
                         open();
                     }
                 } catch (RuntimeException e) {
-                    LOG.debug("The transactional producer could not open yet", e);
+                    if (TransactionFailure.of(e) != TransactionFailure.REFUSED) { // a refusal has its line already
+                        LOG.warn("Could not open the transactional producer {} yet ({}); the next poll tries again",
+                                transactionalId, describe(e));
+                    }
                 }
             });
+        } catch (RejectedExecutionException stopping) {
+            openQueued.set(false);
         }
     }
 
-    /** The lease was lost: close the producer without waiting; a transaction then in flight fails and is aborted. */
+    /**
+     * The lease was lost: stop leading, and close the producer, aborting a transaction then open within a bounded wait,
+     * so that no read_committed consumer is held back until the transaction times out. A producer still opening is
+     * closed at once, so that its initTransactions does not fence the replica that took over.
+     */
     public void standBy() {
-        leading = false;
-        close(producer);
+        Producer<String, String> current;
+        synchronized (this) {
+            leading = false;
+            current = producer;
+        }
+        Producer<String, String> initialising = opening;
+        if (initialising != null) {
+            initialising.close(Duration.ZERO);
+        }
+        close(current, CLOSE_WAIT);
         dedupState.writeAlone(false);
     }
 
@@ -626,16 +689,24 @@ public class Transactions {
         return leading;
     }
 
-    private void close(Producer<String, String> transactional) {
-        if (transactional != null) {
+    /** Closes the producer, which aborts a transaction it still has open, waiting at most {@code wait}. */
+    private void close(Producer<String, String> transactional, Duration wait) {
+        if (transactional == null) {
+            return;
+        }
+        synchronized (this) {
             if (producer == transactional) {
                 producer = null;
             }
-            transactional.close(Duration.ZERO);
+        }
+        try {
+            transactional.close(wait);
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the transactional producer failed", e);
         }
     }
 
-    /** Once Camel has stopped: the last transaction has ended, the producer goes. */
+    /** Once Camel has stopped: the last transaction has ended or is aborted now, and the producer goes. */
     public void close() {
         standBy();
     }
@@ -657,6 +728,10 @@ public class Transactions {
         }
         return new ProducerRecord<>(message.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class), null,
                 message.getHeader(KafkaConstants.KEY, String.class), message.getBody(String.class), headers);
+    }
+
+    private KafkaConfiguration configuration() {
+        return kafka.get().getConfiguration();
     }
 
     private static String describe(Throwable failure) {
