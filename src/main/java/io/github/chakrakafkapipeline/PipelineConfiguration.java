@@ -25,6 +25,7 @@ import io.github.chakrakafkapipeline.kafka.KafkaReady;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseService;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
+import io.github.chakrakafkapipeline.lease.LeadershipRelease;
 import io.github.chakrakafkapipeline.ops.ManagementPort;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
 import io.github.chakrakafkapipeline.ops.ReadinessCheck;
@@ -250,7 +251,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     /**
      * Exactly-once publishing; one transactional.id for all replicas of the pipeline, so that each new leader fences
-     * the one before it. When fenced, this replica gives the Kafka lease up; another cluster service keeps its own.
+     * the one before it. When fenced, this replica gives its lease up, whichever cluster service holds it, so that
+     * the replica that fenced it can lead.
      * A committed response's exchange goes on (settle, its summary) on threads of its own: on the call threads it
      * would queue behind every read a poll started.
      */
@@ -263,7 +265,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class),
                 pipelineName.trim() + ".publisher", Duration.ofMillis(transactionTimeoutMillis), topics, problems,
                 dedupState, chatActivity, metrics,
-                () -> lease(context).ifPresent(KafkaLeaseView::stepDown),
+                new LeadershipRelease(() -> context.hasServices(CamelClusterService.class), POLL_LEASE,
+                        context.getExecutorServiceManager().newSingleThreadExecutor(this, "leadership-release")),
                 context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions"),
                 context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
     }
