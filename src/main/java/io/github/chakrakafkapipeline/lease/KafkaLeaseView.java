@@ -217,6 +217,25 @@ public class KafkaLeaseView extends AbstractCamelClusterView {
         }
     }
 
+    /**
+     * Whether Kafka's group coordinator gives the lease to this replica now, asked rather than assumed: a replica frozen
+     * past the session timeout still believes it leads until its next poll. False when Kafka does not answer in time.
+     */
+    public boolean heldHere(Duration timeout) {
+        try (Admin admin = Admin.create(kafkaConfig)) {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
+                    .get(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return description.members().stream().anyMatch(member -> member.clientId().equals(local.getId())
+                    && !member.assignment().topicPartitions().isEmpty());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.debug("Could not ask Kafka who holds the lease {}", group, e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public Optional<CamelClusterMember> getLeader() {
         return leader ? Optional.of(local) : Optional.empty();

@@ -1,10 +1,12 @@
 package io.github.chakrakafkapipeline.lease;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
+import io.github.chakrakafkapipeline.publish.Lease;
 import org.apache.camel.cluster.CamelClusterService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * the view's first check after the start, not as it stops (Camel logs a ClosedChannelException then): the poll runs
  * until that check, each publish refused since this replica stands by.
  */
-public class LeadershipRelease implements Runnable {
+public class LeadershipRelease implements Lease {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipRelease.class);
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
     private final Supplier<Collection<CamelClusterService>> services;
     private final String namespace;
@@ -40,8 +43,19 @@ public class LeadershipRelease implements Runnable {
         this.restarts = restarts;
     }
 
+    /** Only the Kafka lease can be asked: the group coordinator says which member holds it. */
     @Override
-    public void run() {
+    public boolean heldHere() {
+        for (CamelClusterService service : services.get()) {
+            if (service instanceof KafkaLeaseService kafka) {
+                return kafka.lease(namespace).map(view -> view.heldHere(ASK_TIMEOUT)).orElse(false);
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void giveUp() {
         for (CamelClusterService service : services.get()) {
             if (service instanceof KafkaLeaseService kafka) {
                 kafka.lease(namespace).ifPresent(KafkaLeaseView::stepDown);

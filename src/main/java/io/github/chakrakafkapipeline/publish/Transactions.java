@@ -101,8 +101,8 @@ public class Transactions {
     private final DedupState dedupState;
     private final ChatActivity chatActivity;
     private final PipelineMetrics metrics;
-    /** Tells the lease that another replica took over: this one stops polling and stands by. */
-    private final Runnable standBy;
+    /** Asked, and given up, when Kafka fenced this replica's producer. */
+    private final Lease lease;
     private final Queue<Pending> ready = new ConcurrentLinkedQueue<>();
     private final Semaphore waiting = new Semaphore(MAX_WAITING);
     /** The one thread that uses the producer (close aside): transactions, one after the other. */
@@ -119,6 +119,8 @@ public class Transactions {
     private volatile String blocked;
     /** Topics Kafka refused this principal to write to, and until when (System.nanoTime) they are not tried again. */
     private final Map<String, Long> refusedTopics = new ConcurrentHashMap<>();
+    /** When the current transaction began (System.nanoTime); on the publisher thread. */
+    private long begunAt;
     /** An opening of the producer is queued on the publisher thread: one at a time, however often the polls ask. */
     private final AtomicBoolean openQueued = new AtomicBoolean();
     /** The producer while initTransactions runs, for {@link #standBy} to close; null otherwise. */
@@ -126,7 +128,7 @@ public class Transactions {
 
     public Transactions(Supplier<KafkaComponent> kafka, String transactionalId, Duration transactionTimeout,
             PipelineTopics topics, KafkaProblems problems, DedupState dedupState, ChatActivity chatActivity,
-            PipelineMetrics metrics, Runnable standBy, ExecutorService publisher, Executor continuation) {
+            PipelineMetrics metrics, Lease lease, ExecutorService publisher, Executor continuation) {
         this.transactionTimeout = transactionTimeout;
         this.topics = topics;
         this.problems = problems;
@@ -137,7 +139,7 @@ public class Transactions {
         this.transactionalId = transactionalId;
         this.dedupState = dedupState;
         this.metrics = metrics;
-        this.standBy = standBy;
+        this.lease = lease;
     }
 
     /**
@@ -278,7 +280,13 @@ public class Transactions {
                 Thread.currentThread().interrupt();
             }
             switch (TransactionFailure.of(failure)) {
-                case FENCED -> stopLeading(transactional, failure);
+                case FENCED -> {
+                    if (System.nanoTime() - begunAt > transactionTimeout.toNanos() && lease.heldHere()) {
+                        timedOut(transactional, failure);
+                    } else {
+                        stopLeading(transactional, failure);
+                    }
+                }
                 case REFUSED -> {
                     refusedBy(failure);
                     abort(transactional, failure);
@@ -343,6 +351,7 @@ public class Transactions {
      */
     private void send(Producer<String, String> transactional, List<Pending> group, List<Future<RecordMetadata>> sent) {
         transactional.beginTransaction();
+        begunAt = System.nanoTime();
         KafkaConfiguration configuration = configuration(); // once per transaction: a look-up of the component
         for (Pending pending : group) {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
@@ -610,6 +619,19 @@ public class Transactions {
         }
     }
 
+    /**
+     * Kafka's coordinator aborted the transaction for running past transaction.timeout.ms, which on transaction
+     * version 1 fences its producer as a takeover does: this replica still holds the lease, so nobody took over. The
+     * next transaction opens a new producer, and the messages are read again; no failover.
+     */
+    private void timedOut(Producer<String, String> transactional, Throwable failure) {
+        metrics.transaction("aborted");
+        LOG.warn("Kafka aborted a transaction that ran past its timeout ({} ms, KAFKA_TRANSACTION_TIMEOUT_MILLIS; {}); "
+                + "this replica still holds the lease and goes on with a new producer; the messages are read again at "
+                + "the next poll", transactionTimeout.toMillis(), describe(failure));
+        close(transactional, Duration.ZERO);
+    }
+
     /** Another replica opened a producer with this transactional.id: it leads now; this one must never publish again. */
     private void stopLeading(Producer<String, String> transactional, Throwable failure) {
         metrics.fenced();
@@ -622,7 +644,7 @@ public class Transactions {
                     + "polling and stands by; the new leader reads this transaction's messages again",
                     transactionalId, describe(failure));
         }
-        standBy.run();
+        lease.giveUp();
     }
 
     /** The lease was taken: open the producer now, which fences the replica before at once, not at the first poll. */

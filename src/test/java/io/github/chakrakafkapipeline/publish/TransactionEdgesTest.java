@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.chakrakafkapipeline.PipelineConfiguration;
+import io.github.chakrakafkapipeline.lease.KafkaLeaseService;
+import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.FaultyKafkaClients;
@@ -31,6 +33,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,6 +42,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The edges of exactly-once publishing where a message could go out twice or hold consumers back: Kafka's answer to a
@@ -178,6 +183,43 @@ class TransactionEdgesTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> ids(kafka).contains("wamid.E3.1"));
             }
             assertEquals(List.of("wamid.E3.1"), ids(kafka));
+        }
+    }
+
+    /**
+     * A transaction runs past its timeout (a long pause of the publisher, Kafka slow) and Kafka's coordinator aborts
+     * it: the transaction is aborted and its messages read again, without standing down as if another replica had
+     * taken over.
+     */
+    @ParameterizedTest(name = "transaction version {0}")
+    @ValueSource(ints = {1, 2})
+    void a_transaction_kafka_aborted_for_its_timeout_is_read_again_without_a_failover(int transactionVersion)
+            throws Exception {
+        try (EmbeddedKafka kafka = transactionVersion == 1 ? EmbeddedKafka.startOnTransactionVersion1()
+                : EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            AtomicBoolean held = new AtomicBoolean();
+            FaultyKafkaClients.inject((producer, method, real) -> {
+                if (method.equals("commitTransaction") && held.compareAndSet(false, true)) {
+                    await("Kafka aborts the transaction past its timeout").atMost(Duration.ofSeconds(60))
+                            .until(() -> admin.describeTransactions(List.of(PUBLISHER)).description(PUBLISHER)
+                                    .get(10, TimeUnit.SECONDS).state() != TransactionState.ONGOING);
+                }
+                return real.call();
+            });
+            chakra.answerChat(CHAT, response(List.of(message("wamid.E6.1").chat(CHAT).outbound().timestamp(T + 1).build(),
+                    message("wamid.E6.2").chat(CHAT).outbound().timestamp(T + 2).build())));
+            Map<String, String> settings = settings(kafka, chakra);
+            settings.put("kafka.transaction.timeout.millis", "2000");
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> ids(kafka).contains("wamid.E6.2"));
+                KafkaLeaseView lease = pipeline.context().hasService(KafkaLeaseService.class)
+                        .lease(PipelineConfiguration.POLL_LEASE).orElseThrow();
+                assertEquals(true, held.get(), "the first transaction was held past its timeout");
+                assertEquals(1, lease.leadershipChanges(), "the lease taken once, never given up");
+                assertEquals(true, lease.isLeader());
+            }
+            assertEquals(List.of("wamid.E6.1", "wamid.E6.2"), ids(kafka), "each message once, in order");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.chakrakafkapipeline.testsupport;
 
+import java.util.Map;
+
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -25,11 +27,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(false);
     }
 
+    /**
+     * A broker on transaction version 1, as a cluster upgraded from Kafka 3 runs until ops finalize the feature: the
+     * coordinator does not bump the producer's epoch at each transaction's end.
+     */
+    public static EmbeddedKafka startOnTransactionVersion1() {
+        return start(true, Map.of("transaction.version", (short) 1));
+    }
+
     private static EmbeddedKafka start(boolean autoCreateTopics) {
+        return start(autoCreateTopics, Map.of());
+    }
+
+    private static EmbeddedKafka start(boolean autoCreateTopics, Map<String, Short> featureLevels) {
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
                     // the features this Kafka release runs with, not the test kit's unreleased ones
-                    new TestKitNodes.Builder(KafkaCluster.releasedFeatures())
+                    new TestKitNodes.Builder(KafkaCluster.releasedFeatures(featureLevels))
                             .setCombined(true)
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
@@ -40,6 +54,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // a transaction past its timeout aborted within a second, not ten: a test of that edge waits for it
+                    .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
                     .build();
             cluster.format();
             cluster.startup();

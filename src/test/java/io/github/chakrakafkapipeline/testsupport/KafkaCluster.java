@@ -357,10 +357,16 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** The metadata version and feature levels of this Kafka release, not the test kit's unreleased ones. */
     static BootstrapMetadata releasedFeatures() {
+        return releasedFeatures(Map.of());
+    }
+
+    /** The same, with some feature levels set otherwise (a cluster upgraded from Kafka 3 keeps some lower). */
+    static BootstrapMetadata releasedFeatures(Map<String, Short> levels) {
         MetadataVersion version = MetadataVersion.latestProduction();
         Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
                 .collect(Collectors.toMap(Feature::featureName, feature -> feature.defaultLevel(version),
                         (a, b) -> a, TreeMap::new));
+        features.putAll(levels);
         return BootstrapMetadata.fromVersions(version, features, "kafka-cluster");
     }
 
