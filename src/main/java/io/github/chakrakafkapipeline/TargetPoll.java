@@ -130,6 +130,11 @@ public final class TargetPoll {
         return Math.max(0, received - duplicates - batch.size());
     }
 
+    /** Whether this read started before that moment (System.nanoTime). */
+    public boolean startedBefore(long nanos) {
+        return startedNanos - nanos < 0;
+    }
+
     /** How long since this read started. */
     public Duration age() {
         return Duration.ofNanos(System.nanoTime() - startedNanos);

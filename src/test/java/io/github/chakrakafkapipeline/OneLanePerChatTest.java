@@ -15,15 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chakrakafkapipeline.publish.ChatLanes;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
+import io.github.chakrakafkapipeline.testsupport.FaultyKafkaClients;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +93,47 @@ class OneLanePerChatTest {
                 }
                 assertEquals(List.of(), out, "on " + topic + ", messages of the chat after a newer one");
             }
+        }
+    }
+
+    /**
+     * The listed chat's read claims its two new messages and its transaction fails, while the phone number's read of
+     * the same chat waits for the lane, having read only the newer of them and a newer one still: once the claims are
+     * released it must not publish those ahead of the older one.
+     */
+    @Test
+    void a_read_that_ran_while_another_of_its_chat_failed_leaves_that_chat_to_the_next_poll() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN)) {
+            AtomicBoolean failed = new AtomicBoolean();
+            AtomicReference<RunningPipeline> running = new AtomicReference<>();
+            FaultyKafkaClients.inject((producer, method, real) -> {
+                if (method.equals("commitTransaction") && failed.compareAndSet(false, true)) {
+                    await("the phone number's read waiting for the chat's lane").atMost(Duration.ofSeconds(30))
+                            .until(() -> running.get() != null && running.get().context().getRegistry()
+                                    .lookupByNameAndType("chatLanes", ChatLanes.class).waiting(CHAT) > 0);
+                    throw new InvalidTxnStateException("test: the listed chat's transaction failed");
+                }
+                return real.call();
+            });
+            long timestamp = 1762277358000L;
+            String m1 = message("wamid.GAP-1").chat(CHAT).outbound().timestamp(timestamp + 1).build();
+            String m2 = message("wamid.GAP-2").chat(CHAT).outbound().timestamp(timestamp + 2).build();
+            String m3 = message("wamid.GAP-3").chat(CHAT).outbound().timestamp(timestamp + 3).build();
+            chakra.answerChat(CHAT, response(List.of(m2, m1)));
+            // its page of the two newest, a little late: the listed chat's read takes the lane first
+            chakra.answerPhone(PHONE, ChakraStub.okJson(response(List.of(m3, m2))).withFixedDelay(300));
+            Map<String, String> settings = chakra.pipelineSettings(kafka.bootstrapServers(), CHAT, PHONE);
+            settings.putAll(FaultyKafkaClients.setting());
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                running.set(pipeline);
+                await().atMost(Duration.ofSeconds(60)).until(() -> published(kafka).size() >= 3);
+                awaitRead(chakra, CHAT_PATH); // a poll more, for a message published twice to show
+            } finally {
+                FaultyKafkaClients.reset();
+            }
+            assertEquals(true, failed.get(), "the listed chat's first transaction failed");
+            assertEquals(List.of("wamid.GAP-1", "wamid.GAP-2", "wamid.GAP-3"), published(kafka).stream()
+                    .map(r -> header(r, "chakra.externalId")).toList(), "the chat oldest first, each message once");
         }
     }
 

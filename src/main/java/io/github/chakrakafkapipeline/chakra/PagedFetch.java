@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline.chakra;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -89,7 +90,7 @@ public final class PagedFetch {
         return more;
     }
 
-    /** Whether paging stopped at chakra.paging.max.pages, older messages left for a later poll. */
+    /** Whether messages were left for a later poll: paging stopped at chakra.paging.max.pages, or some left out. */
     public boolean isTruncated() {
         return truncated;
     }
@@ -99,6 +100,11 @@ public final class PagedFetch {
         List<ReceivedMessage> sorted = new ArrayList<>(collected);
         sorted.sort(Comparator.comparingLong(ReceivedMessage::timestamp)); // stable
         return sorted;
+    }
+
+    /** Leaves out the messages of these chats: they are read again at the next poll. */
+    public void leaveOut(Set<String> chats) {
+        truncated |= collected.removeIf(message -> chats.contains(message.chat()));
     }
 
     private static boolean isPublished(ReceivedMessage message, Predicate<String> alreadyPublished) {

@@ -3,14 +3,19 @@ package io.github.chakrakafkapipeline.publish;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import io.github.chakrakafkapipeline.TargetPoll;
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One lane per chat: whichever target read them (a listed chat, a phone number, discovery, the sweep), a chat's new
@@ -26,7 +31,15 @@ import org.apache.camel.support.SynchronizationAdapter;
  */
 public class ChatLanes implements Processor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChatLanes.class);
+
     private final Map<String, Semaphore> lanes = new ConcurrentHashMap<>();
+    /**
+     * When a response of the chat last left its lane with messages that did not reach Kafka (System.nanoTime): a read
+     * that started before then may have stopped short of them, as they were claimed, and so must not publish the chat's
+     * newer ones ahead of them.
+     */
+    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
@@ -45,12 +58,36 @@ public class ChatLanes implements Processor {
                 leave(chats.subList(0, entered)); // interrupted while waiting: the response goes no further
             }
         }
+        Set<String> stale = new TreeSet<>();
+        for (String chat : chats) {
+            Long failed = failedAt.get(chat);
+            if (failed != null && poll.startedBefore(failed)) {
+                stale.add(chat);
+            }
+        }
+        if (!stale.isEmpty()) {
+            poll.getPaging().leaveOut(stale);
+            LOG.info("{}: chats {} are left to the next poll: an earlier read of them failed while this one ran, so "
+                    + "this one may lack older messages, which no newer one may overtake", poll.getTarget(), stale);
+        }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                long now = System.nanoTime();
+                for (PublishBatch.Entry entry : poll.getBatch().entries()) {
+                    if (!entry.acknowledged()) {
+                        failedAt.put(entry.record().getHeader(KafkaConstants.KEY, String.class), now);
+                    }
+                }
                 leave(chats);
             }
         });
+    }
+
+    /** How many responses wait for the chat's lane now. */
+    public int waiting(String chat) {
+        Semaphore lane = lanes.get(chat);
+        return lane == null ? 0 : lane.getQueueLength();
     }
 
     private void leave(List<String> chats) {
