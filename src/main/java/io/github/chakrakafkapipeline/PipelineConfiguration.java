@@ -34,6 +34,7 @@ import io.github.chakrakafkapipeline.publish.ChatLanes;
 import io.github.chakrakafkapipeline.publish.DedupClaim;
 import io.github.chakrakafkapipeline.publish.Publishing;
 import io.github.chakrakafkapipeline.publish.RecordLimit;
+import io.github.chakrakafkapipeline.publish.TransactionalProducer;
 import io.github.chakrakafkapipeline.publish.Transactions;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -262,12 +263,14 @@ public class PipelineConfiguration implements CamelConfiguration {
             @BeanInject(PIPELINE_TOPICS) PipelineTopics topics, @BeanInject(KAFKA_PROBLEMS) KafkaProblems problems,
             @BeanInject(DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_ACTIVITY) ChatActivity chatActivity,
             @BeanInject(PIPELINE_METRICS) PipelineMetrics metrics) {
-        return new Transactions(() -> context.getComponent("kafka", KafkaComponent.class),
-                pipelineName.trim() + ".publisher", Duration.ofMillis(transactionTimeoutMillis), topics, problems,
-                dedupState, chatActivity, metrics,
+        ExecutorService publisher = context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions");
+        TransactionalProducer producer = new TransactionalProducer(() -> context.getComponent("kafka",
+                KafkaComponent.class), pipelineName.trim() + ".publisher", Duration.ofMillis(transactionTimeoutMillis),
+                problems, dedupState, metrics,
                 new LeadershipRelease(() -> context.hasServices(CamelClusterService.class), POLL_LEASE,
                         context.getExecutorServiceManager().newSingleThreadExecutor(this, "leadership-release")),
-                context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions"),
+                publisher);
+        return new Transactions(producer, topics, problems, dedupState, chatActivity, metrics, publisher,
                 context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
     }
 
@@ -310,19 +313,19 @@ public class PipelineConfiguration implements CamelConfiguration {
                 cluster = service;
             }
         }
-        Transactions transactions = null;
+        TransactionalProducer transactions = null;
         if (PipelineSettings.exactlyOnce(property(context, "pipeline.delivery"))) {
             Transactions exactlyOnce = context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
             chatActivity.writeThrough(exactlyOnce::publishActivity);
-            context.getRegistry().lookupByNameAndType(KAFKA_READY, KafkaReady.class)
-                    .retryPublisherWith(exactlyOnce::retryOpen);
+            TransactionalProducer producer = exactlyOnce.producer();
+            context.getRegistry().lookupByNameAndType(KAFKA_READY, KafkaReady.class).retryPublisherWith(producer::retryOpen);
             context.addLifecycleStrategy(new LifecycleStrategySupport() {
                 @Override
                 public void onContextStopped(CamelContext stopped) {
-                    exactlyOnce.close();
+                    producer.standBy(); // the last transaction has ended, or is aborted now
                 }
             });
-            transactions = exactlyOnce;
+            transactions = producer;
         }
         if (cluster != null) {
             followLeadership(cluster, context.getRegistry().lookupByNameAndType(CHAT_LISTING, ChatListing.class),
@@ -345,7 +348,8 @@ public class PipelineConfiguration implements CamelConfiguration {
      * and the first List chats pass lists every chat, since the replica before may have seen changes this one did not.
      * As it is lost: the producer closes.
      */
-    private static void followLeadership(CamelClusterService cluster, ChatListing listing, Transactions transactions)
+    private static void followLeadership(CamelClusterService cluster, ChatListing listing,
+            TransactionalProducer transactions)
             throws Exception {
         cluster.getView(POLL_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
             boolean leading = leader != null && leader.isLocal();

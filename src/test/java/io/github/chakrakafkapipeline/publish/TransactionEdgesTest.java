@@ -166,20 +166,19 @@ class TransactionEdgesTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); ChakraStub chakra = new ChakraStub(TOKEN)) {
             chakra.answerChat(CHAT, response(List.of(message("wamid.E3.1").chat(CHAT).outbound().timestamp(T + 1).build())));
             try (RunningPipeline pipeline = RunningPipeline.start(settings(kafka, chakra))) {
-                Transactions transactions = pipeline.context().getRegistry()
-                        .lookupByNameAndType(PipelineConfiguration.TRANSACTIONS, Transactions.class);
+                TransactionalProducer producer = producer(pipeline);
                 AtomicInteger polls = countPolls(pipeline);
                 assertEquals(true, opening.await(60, TimeUnit.SECONDS), "the producer began to open");
                 int first = polls.get();
                 await("three polls while the producer opens").atMost(Duration.ofSeconds(60))
                         .until(() -> polls.get() >= first + 3);
-                transactions.standBy(); // as the lease listener does when the lease goes
+                producer.standBy(); // as the lease listener does when the lease goes
                 open.countDown();
                 int after = polls.get();
                 await("three polls after it opened").atMost(Duration.ofSeconds(60))
                         .until(() -> polls.get() >= after + 3);
                 assertEquals(List.of(), ids(kafka), "nothing committed by a replica that does not lead");
-                transactions.lead(); // the lease back
+                producer.lead(); // the lease back
                 await().atMost(Duration.ofSeconds(60)).until(() -> ids(kafka).contains("wamid.E3.1"));
             }
             assertEquals(List.of("wamid.E3.1"), ids(kafka));
@@ -248,8 +247,7 @@ class TransactionEdgesTest {
                 try (KafkaProducer<String, String> other = plainProducer(kafka)) {
                     other.send(new ProducerRecord<>(Topics.OUTBOUND, 0, CHAT, "after")).get();
                 }
-                pipeline.context().getRegistry()
-                        .lookupByNameAndType(PipelineConfiguration.TRANSACTIONS, Transactions.class).close();
+                producer(pipeline).standBy(); // as the lease lost, or Camel stopped, close it
                 await("a read_committed consumer reads past the transaction").atMost(Duration.ofSeconds(10))
                         .until(() -> readAll(kafka.bootstrapServers(), Topics.OUTBOUND).stream()
                                 .anyMatch(r -> "after".equals(r.value())));
@@ -273,6 +271,11 @@ class TransactionEdgesTest {
         ServiceHelper.startService(counter);
         pipeline.context().getManagementStrategy().addEventNotifier(counter);
         return polls;
+    }
+
+    private static TransactionalProducer producer(RunningPipeline pipeline) {
+        return pipeline.context().getRegistry().lookupByNameAndType(PipelineConfiguration.TRANSACTIONS,
+                Transactions.class).producer();
     }
 
     private static Map<String, String> settings(EmbeddedKafka kafka, ChakraStub chakra) {
