@@ -149,12 +149,21 @@ public class TargetPolls {
         });
     }
 
-    /** The last step of a read that ended well: counts what became of its messages in the metrics. */
-    public void finish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+    /**
+     * The last step of a read that ended well: counts what became of its messages in the metrics, and returns the
+     * summary line that response-fetch logs.
+     */
+    public String finish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
         Duration elapsed = poll.finish();
         metrics.fetched(poll.getOperation(), poll.getReceived());
         metrics.duplicates(poll.getOperation(), poll.getDuplicates());
         metrics.targetPolled(poll.getOperation(), elapsed);
+        return poll + ": " + poll.getSummary();
+    }
+
+    /** Whether a chat read by discovery has its activity still to record (nothing of it was new, or at least once). */
+    public boolean activityUnrecorded(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        return poll.getActivityToRecord() != null;
     }
 
     private void ended(TargetPoll poll, Throwable failure) {

@@ -48,6 +48,29 @@ class RoutesLintTest {
 
     // ---- the real routes ----
 
+    /**
+     * What a route tests it tests on the body or a header, or asks a bean: an expression that reaches into an object
+     * held in a property (its getters, its methods) ties the route to that class's insides.
+     */
+    @Test
+    void no_expression_reaches_into_an_object_held_in_a_property() throws IOException {
+        assertNoProblems(propertyReachProblems(routeFiles()));
+    }
+
+    @Test
+    void an_expression_that_reaches_into_a_property_is_reported() {
+        assertEquals(1, propertyReachProblems(files("x.camel.yaml", """
+                - route:
+                    id: x
+                    from:
+                      uri: direct:x
+                      steps:
+                        - filter:
+                            expression:
+                              simple: "${exchangeProperty.targetPoll.batch.empty} == false"
+                """)).size());
+    }
+
     @Test
     void every_item_is_a_route_or_a_route_configuration() throws IOException {
         assertNoProblems(itemKindProblems(routeFiles()));
@@ -482,6 +505,19 @@ class RoutesLintTest {
         boolean insideParameters() {
             return enclosingKeys.contains("parameters");
         }
+    }
+
+    private static List<String> propertyReachProblems(List<RouteFile> files) {
+        Pattern reach = Pattern.compile("\\$\\{exchangeProperty\\.\\w+[.(\\[]");
+        List<String> problems = new ArrayList<>();
+        for (RouteFile file : files) {
+            Matcher found = reach.matcher(String.valueOf(file.yaml()));
+            while (found.find()) {
+                problems.add(file.name() + ": '" + found.group() + "...' reaches into a property's object; test the "
+                        + "body or a header, or ask a bean");
+            }
+        }
+        return problems;
     }
 
     private static List<RouteFile> routeFiles() throws IOException {

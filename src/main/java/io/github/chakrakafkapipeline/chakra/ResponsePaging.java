@@ -30,6 +30,16 @@ public class ResponsePaging {
         poll.setPaging(new PagedFetch(poll.getTarget(), request, poll.getPagingStyle(), pageSize, maxPages));
     }
 
+    /** Whether another page is to be fetched: the loop of response-fetch. */
+    public boolean more(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        return poll.getPaging().isMore();
+    }
+
+    /** The request body of the next page. */
+    public String nextRequest(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        return poll.getPaging().nextRequest();
+    }
+
     public void collect(@Body ResponsePage page, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
         poll.getPaging().accept(page, dedupState::contains);
     }

@@ -98,6 +98,11 @@ public class Publishing {
         return poll.getBatch().records(exchange);
     }
 
+    /** Whether message-route claimed anything of the response: else there is nothing to send. */
+    public boolean anythingNew(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        return !poll.getBatch().isEmpty();
+    }
+
     /**
      * After the send, or after a failure anywhere in response-publish (publish-errors): records in the dedup state
      * what Kafka acknowledged and releases the claims of the rest, which the next poll tries again. Settles each
