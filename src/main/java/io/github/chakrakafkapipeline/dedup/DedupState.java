@@ -250,7 +250,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         }
         boolean alone = writingAlone;
         if (transactional && !alone) {
-            // exactly once, read only once the replica before is fenced (Transactions opens the producer as the lease
+            // exactly once, read only once the replica before is fenced (TransactionalProducer opens as the lease
             // is taken): its last transaction is then settled, and nothing it commits later can be missed
             return false;
         }

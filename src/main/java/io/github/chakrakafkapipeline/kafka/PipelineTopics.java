@@ -43,7 +43,7 @@ public class PipelineTopics {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
     /**
      * How long a publish that failed waits to learn whether its topics exist: while every broker is gone the answer
-     * is the same timeout, and the responses then fail fast anyway (Transactions).
+     * is the same timeout, and the responses then fail fast anyway (FailFast).
      */
     private static final Duration RUN_TIME_WAIT = Duration.ofSeconds(2);
 
