@@ -129,7 +129,7 @@ class OperationsTest {
 
             String original = Files.readString(responseFetch);
             Files.writeString(responseFetch, original.replace(
-                    "message: \"${exchangeProperty.targetPoll}", "message: \"EDITED ${exchangeProperty.targetPoll}"));
+                    "message: \"${body}\"", "message: \"EDITED ${body}\""));
             await().atMost(Duration.ofSeconds(60)).until(() -> logs.text().contains("EDITED chat-messages " + CHAT));
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     metric(get("/observe/metrics").body(), "chakra_pipeline_routes_reloads_total", "") >= 1.0);
