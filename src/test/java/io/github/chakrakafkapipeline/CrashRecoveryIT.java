@@ -87,7 +87,8 @@ class CrashRecoveryIT {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 ChakraSandbox chakra = ChakraSandbox.start(0, TOKEN, CHATS, TICK_MILLIS, MESSAGES_PER_TICK);
-                KafkaConsumer<byte[], byte[]> offsets = offsetReader(kafka.bootstrapServers())) {
+                KafkaConsumer<byte[], byte[]> offsets = offsetReader(kafka.bootstrapServers(), "read_uncommitted");
+                KafkaConsumer<byte[], byte[]> committed = offsetReader(kafka.bootstrapServers(), "read_committed")) {
             chakra.limitBacklog(BACKLOG_LIMIT);
             Map<String, String> env = Map.ofEntries(
                     Map.entry("CHAKRA_API_BASE_URL", chakra.baseUrl()),
@@ -109,14 +110,21 @@ class CrashRecoveryIT {
                     Map.entry("PIPELINE_LEASE_HEARTBEAT_MILLIS", "2000"));
             int managementPort = freePort();
 
+            long[] published = {0};
             for (int run = 1; run <= KILLS; run++) {
-                long recordsBefore = records(offsets);
+                // what the run before committed after the await below saw its first record is not new to this one
+                published[0] += readToCommittedEnd(committed);
+                long publishedBefore = published[0];
                 Process pipeline = startJar(env, managementPort, run);
                 try {
-                    // the kill comes 0.5-4 s after this run published its first new message
+                    // the kill comes 0.5-4 s after this run committed its first new message. Committed, not written:
+                    // a new leader's producer aborts the killed run's open transaction as it opens, and that abort
+                    // marker alone moves the end offsets; killed on it, runs would die one after the other before any
+                    // commit, and a message read but not published by the first could leave the sandbox's window of 50
+                    // (20 per run) before a later run publishes it
                     await("run " + run + " publishes something new").atMost(Duration.ofSeconds(60))
                             .pollInterval(Duration.ofMillis(100)).pollInSameThread()
-                            .until(() -> records(offsets) > recordsBefore || !pipeline.isAlive());
+                            .until(() -> (published[0] += newRecords(committed)) > publishedBefore || !pipeline.isAlive());
                     assertTrue(pipeline.isAlive(), "run " + run + " ended by itself; see " + LOG);
                     Duration delay = Duration.ofMillis(
                             MIN_KILL_DELAY_MILLIS + random.nextInt(MAX_KILL_DELAY_MILLIS - MIN_KILL_DELAY_MILLIS + 1));
@@ -245,23 +253,53 @@ class CrashRecoveryIT {
         Files.writeString(LOG, String.format(format, args), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private static KafkaConsumer<byte[], byte[]> offsetReader(String bootstrapServers) {
+    private static KafkaConsumer<byte[], byte[]> offsetReader(String bootstrapServers, String isolation) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
     }
 
-    /** How many records the two topics hold now (end offsets; the pipeline writes no transaction markers). */
+    /**
+     * The end offsets of the two topics: they grow as a transaction's records are written, before it commits, and with
+     * its commit or abort marker.
+     */
     private static long records(KafkaConsumer<byte[], byte[]> consumer) {
-        Duration timeout = Duration.ofSeconds(10);
-        Map<String, List<PartitionInfo>> existing = consumer.listTopics(timeout);
-        List<TopicPartition> partitions = Stream.of(INBOUND, OUTBOUND)
+        return consumer.endOffsets(partitions(consumer), Duration.ofSeconds(10)).values().stream()
+                .mapToLong(Long::longValue).sum();
+    }
+
+    /** How many committed records the read_committed consumer reads from the two topics since it last read. */
+    private static long newRecords(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> partitions = partitions(consumer);
+        if (partitions.isEmpty()) {
+            return 0; // the first run has not created them yet
+        }
+        if (!consumer.assignment().containsAll(partitions)) {
+            consumer.assign(partitions); // as the pipeline creates its topics; positions kept, new ones from the start
+        }
+        return consumer.poll(Duration.ofMillis(50)).count();
+    }
+
+    /** Reads the two topics up to their last stable offsets (while no run is alive, nothing commits meanwhile). */
+    private static long readToCommittedEnd(KafkaConsumer<byte[], byte[]> consumer) {
+        long read = newRecords(consumer);
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(10));
+        while (end.entrySet().stream().anyMatch(p -> consumer.position(p.getKey(), Duration.ofSeconds(10)) < p.getValue())) {
+            read += newRecords(consumer);
+        }
+        return read;
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
+        Map<String, List<PartitionInfo>> existing = consumer.listTopics(Duration.ofSeconds(10));
+        return Stream.of(INBOUND, OUTBOUND)
                 .filter(existing::containsKey)
                 .flatMap(topic -> existing.get(topic).stream().map(p -> new TopicPartition(topic, p.partition())))
                 .toList();
-        return consumer.endOffsets(partitions, timeout).values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static Set<String> externalIds(EmbeddedKafka kafka) {
