@@ -1,6 +1,7 @@
 package io.github.chakrakafkapipeline;
 
 import io.github.chakrakafkapipeline.kafka.KafkaVariables;
+import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,8 +2,8 @@ package io.github.chakrakafkapipeline.chakra;
 
 import java.util.OptionalLong;
 
-import io.github.chakrakafkapipeline.TargetPoll;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
-import io.github.chakrakafkapipeline.StartupCheckFailedException;
-import io.github.chakrakafkapipeline.TargetPoll;
+import io.github.chakrakafkapipeline.poll.TargetPoll;
+import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

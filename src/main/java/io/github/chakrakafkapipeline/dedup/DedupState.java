@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
-import io.github.chakrakafkapipeline.StartupCheckFailedException;
 import io.github.chakrakafkapipeline.dedup.FingerprintSet.Fingerprint;
+import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
+import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

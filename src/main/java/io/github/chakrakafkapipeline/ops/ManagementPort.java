@@ -5,7 +5,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-import io.github.chakrakafkapipeline.StartupCheckFailedException;
+import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 
 /**
  * Checks at start-up that the management port (health and metrics) can be bound, so that a port another process holds

@@ -1,10 +1,11 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.poll;
 
-import java.time.Clock;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 
+import io.github.chakrakafkapipeline.settings.InvalidSettingException;
 import org.apache.camel.Header;
 import org.quartz.CronExpression;
 

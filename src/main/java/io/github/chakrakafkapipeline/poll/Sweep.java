@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline.chats;
+package io.github.chakrakafkapipeline.poll;
 
 import java.time.Duration;
 import java.util.ArrayList;

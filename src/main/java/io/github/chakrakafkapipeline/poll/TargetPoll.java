@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.poll;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.poll;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -16,8 +16,8 @@ import io.github.chakrakafkapipeline.chakra.RequestBudget;
 import io.github.chakrakafkapipeline.chakra.ResponsePaging;
 import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatListing;
-import io.github.chakrakafkapipeline.chats.Sweep;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.settings.PipelineSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.http.base.HttpOperationFailedException;

@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.settings;
 
 /** A setting that is missing or cannot be used; the message names it and says what to do. */
 public class InvalidSettingException extends StartupCheckFailedException {

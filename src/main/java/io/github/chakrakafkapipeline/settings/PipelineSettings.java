@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.settings;
 
 import java.net.URI;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.settings;
 
 /** A start-up check that failed for a reason the operator can fix; the message says what failed and what to do. */
 public class StartupCheckFailedException extends RuntimeException {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
 
-import io.github.chakrakafkapipeline.StartupCheckFailedException;
+import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline.chats;
+package io.github.chakrakafkapipeline.poll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.github.chakrakafkapipeline.TargetPoll;
 import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.poll.TargetPoll;
 import io.github.chakrakafkapipeline.testsupport.TestData;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.camel.CamelContext;

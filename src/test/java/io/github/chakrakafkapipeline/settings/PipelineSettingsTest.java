@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline;
+package io.github.chakrakafkapipeline.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import org.apache.camel.util.ObjectHelper;
 import org.junit.jupiter.api.Test;
 
 class PipelineSettingsTest {
@@ -90,7 +91,7 @@ class PipelineSettingsTest {
     void the_application_does_not_start_without_a_token() {
         Map<String, String> overrides = Map.of("chakra.api.token", "", "kafka.bootstrap.servers", "localhost:1");
         Exception error = assertThrows(Exception.class, () -> RunningPipeline.start(overrides).close());
-        InvalidSettingException invalid = PipelineApplication.findCause(error, InvalidSettingException.class);
+        InvalidSettingException invalid = ObjectHelper.getException(InvalidSettingException.class, error);
         assertNotNull(invalid, "start-up fails on the setting, before it tries Kafka: " + error);
         assertEquals(true, invalid.getMessage().startsWith("Invalid setting CHAKRA_API_TOKEN"));
     }
