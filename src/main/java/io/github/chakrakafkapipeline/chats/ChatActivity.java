@@ -1,7 +1,6 @@
 package io.github.chakrakafkapipeline.chats;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -10,18 +9,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.github.chakrakafkapipeline.kafka.CompactedTopicReader;
 import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
 import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +51,7 @@ public class ChatActivity extends ServiceSupport {
 
     private final Map<String, Long> read = new ConcurrentHashMap<>();
     private final Map<String, Long> changed = new ConcurrentHashMap<>();
-    private KafkaConsumer<String, String> consumer;
+    private CompactedTopicReader reader;
     private Producer<String, String> producer;
     private boolean behind;
 
@@ -70,27 +68,15 @@ public class ChatActivity extends ServiceSupport {
         this.transactionalWrite = write;
     }
 
-    /** Loading waits for the topic: {@link #load}, called once the pipeline's topics are usable. */
-    @Override
-    protected void doStart() {
-    }
-
-    /** Reads the topic to its end; throws when it cannot within the load timeout. */
+    /** Once the pipeline's topics are usable (KafkaReady): reads the topic to its end; throws when it cannot in time. */
     public synchronized void load() {
-        if (consumer != null) {
+        if (reader != null) {
             return;
         }
         Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
-        KafkaConsumer<String, String> reading = new KafkaConsumer<>(
-                KafkaClientConfig.stateConsumer(kafkaConfig));
-        List<TopicPartition> partitions = reading.partitionsFor(topic, loadTimeout).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        reading.assign(partitions);
-        reading.seekToBeginning(partitions);
-        consumer = reading;
-        if (!readToEnd(loadTimeout)) {
-            consumer = null;
-            reading.close(Duration.ZERO);
+        CompactedTopicReader reading = new CompactedTopicReader(topic, kafkaConfig, loadTimeout, this::remember);
+        if (!reading.readToEnd(loadTimeout)) {
+            reading.close();
             throw new StartupCheckFailedException("Could not read the chat activity topic " + topic + " within "
                     + loadTimeout.toMillis() + " ms; refusing to start, as it would read every chat again. Raise "
                     + "PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
@@ -98,6 +84,7 @@ public class ChatActivity extends ServiceSupport {
         if (!transactional) {
             producer = new KafkaProducer<>(KafkaClientConfig.stateProducer(kafkaConfig));
         }
+        reader = reading;
         LOG.info("Loaded the activity of {} chats from topic {}", read.size(), topic);
     }
 
@@ -107,9 +94,9 @@ public class ChatActivity extends ServiceSupport {
             producer.close(Duration.ofSeconds(10));
             producer = null;
         }
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(1));
-            consumer = null;
+        if (reader != null) {
+            reader.close();
+            reader = null;
         }
     }
 
@@ -120,7 +107,7 @@ public class ChatActivity extends ServiceSupport {
      */
     public synchronized void catchUp() {
         try {
-            boolean done = readToEnd(CATCH_UP_WAIT);
+            boolean done = reader.readToEnd(CATCH_UP_WAIT);
             if (!done && !behind) {
                 LOG.warn("Could not read the chat activity topic {} to its end within {} ms; listing chats anyway",
                         topic, CATCH_UP_WAIT.toMillis());
@@ -132,20 +119,6 @@ public class ChatActivity extends ServiceSupport {
             }
             behind = true;
         }
-    }
-
-    private boolean readToEnd(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), wait);
-        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), wait) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                remember(record);
-            }
-        }
-        return true;
     }
 
     private void remember(ConsumerRecord<String, String> record) {

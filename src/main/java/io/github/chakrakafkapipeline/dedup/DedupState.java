@@ -10,17 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.dedup.FingerprintSet.Fingerprint;
+import io.github.chakrakafkapipeline.kafka.CompactedTopicReader;
 import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
 import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,14 +57,13 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
      * otherwise this state writes them itself, once Kafka acknowledged the message.
      */
     private final boolean transactional;
-    private Map<String, Object> kafkaConfig;
 
     private final FingerprintSet published = new FingerprintSet();
     /** The claimed keys, with their fingerprints: confirm() records a key without hashing it again. */
     private final Map<String, Fingerprint> claimed = new ConcurrentHashMap<>();
     private final Queue<CompletableFuture<Void>> catchUps = new ConcurrentLinkedQueue<>();
     private Producer<String, String> producer;
-    private KafkaConsumer<String, String> follower;
+    private CompactedTopicReader follower;
     private Thread following;
     private volatile boolean running;
     private volatile boolean loaded;
@@ -85,24 +82,28 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         this.transactional = transactional;
     }
 
-    /** Loading waits for the topic: {@link #load}, called once the pipeline's topics are usable. */
-    @Override
-    protected void doStart() {
-    }
-
     /**
-     * Reads the topic to its end and starts following it; until then every poll is skipped ({@link #catchUp}). Throws
-     * when the topic cannot be read within the load timeout.
+     * Once the pipeline's topics are usable (KafkaReady): reads the topic to its end and starts following it; until then
+     * every poll is skipped ({@link #catchUp}). Throws when the topic cannot be read within the load timeout.
      */
     public synchronized void load() {
         if (loaded) {
             return;
         }
         long started = System.nanoTime();
-        kafkaConfig = Map.copyOf(kafkaConfigSource.get());
-        follower = load(kafkaConfig);
+        Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
+        follower = new CompactedTopicReader(topic, kafkaConfig, loadTimeout, this::remember);
+        if (!follower.readToEnd(loadTimeout)) {
+            follower.close();
+            follower = null;
+            throw new StartupCheckFailedException("Could not read the dedup topic " + topic + " within "
+                    + loadTimeout.toMillis() + " ms; refusing to start, as it would publish duplicates. "
+                    + "Raise PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
+        }
         if (!transactional) {
-            producer = new KafkaProducer<>(producerConfig());
+            Map<String, Object> config = KafkaClientConfig.stateProducer(kafkaConfig);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+            producer = new KafkaProducer<>(config);
         }
         running = true;
         following = new Thread(this::follow, "dedup-state-follower");
@@ -196,41 +197,9 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         return published.size();
     }
 
-    /**
-     * Reads the whole topic, up to the end it had when loading started, or refuses to start. Returns the consumer, at
-     * that end, for the follower.
-     */
-    private KafkaConsumer<String, String> load(Map<String, Object> kafkaConfig) {
-        Map<String, Object> config = KafkaClientConfig.stateConsumer(kafkaConfig);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        long deadline = System.nanoTime() + loadTimeout.toNanos();
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, loadTimeout).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, loadTimeout);
-            while (partitions.stream().anyMatch(p -> consumer.position(p, loadTimeout) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new StartupCheckFailedException("Could not read the dedup topic " + topic + " within "
-                            + loadTimeout.toMillis() + " ms; refusing to start, as it would publish duplicates. "
-                            + "Raise PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
-                }
-                remember(consumer.poll(Duration.ofMillis(500)));
-            }
-            return consumer;
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            throw e;
-        }
-    }
-
-    private void remember(Iterable<ConsumerRecord<String, String>> records) {
-        for (ConsumerRecord<String, String> record : records) {
-            if (record.key() != null) {
-                published.add(record.key());
-            }
+    private void remember(ConsumerRecord<String, String> record) {
+        if (record.key() != null) {
+            published.add(record.key());
         }
     }
 
@@ -306,15 +275,11 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
                     target = null; // a later request asks for a later end
                 }
                 if (!waiting.isEmpty() && target == null) {
-                    target = follower.endOffsets(follower.assignment(), CATCH_UP_WAIT);
+                    target = follower.endOffsets(CATCH_UP_WAIT);
                 }
-                if (current) {
-                    follower.pause(follower.assignment());
-                } else {
-                    follower.resume(follower.assignment());
-                }
-                remember(follower.poll(Duration.ofMillis(waiting.isEmpty() ? 1000 : 50)));
-                if (target != null && target.entrySet().stream().allMatch(end -> follower.position(end.getKey()) >= end.getValue())) {
+                follower.pause(current);
+                follower.poll(Duration.ofMillis(waiting.isEmpty() ? 1000 : 50));
+                if (target != null && follower.reached(target, CATCH_UP_WAIT)) {
                     waiting.forEach(request -> request.complete(null));
                     waiting.clear();
                     target = null;
@@ -328,12 +293,6 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
             }
         }
         waiting.forEach(request -> request.completeExceptionally(new IllegalStateException("the pipeline is stopping")));
-        follower.close(Duration.ofSeconds(1));
-    }
-
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> config = KafkaClientConfig.stateProducer(kafkaConfig);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        return config;
+        follower.close();
     }
 }

@@ -1,0 +1,91 @@
+package io.github.chakrakafkapipeline.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads one of the pipeline's compacted topics (the dedup state, the chat activity) from its start, committed records
+ * only ({@link KafkaClientConfig#stateConsumer}), handing each record to its state: to the end the topic has at
+ * loading, and then on, to a later end at each catch-up. Used by one thread at a time (its state's), {@link #wakeup}
+ * aside.
+ */
+public final class CompactedTopicReader implements AutoCloseable {
+
+    /** Loading reads large batches: a state of millions of records loads in seconds. */
+    private static final int MAX_POLL_RECORDS = 10_000;
+
+    private final KafkaConsumer<String, String> consumer;
+    private final Consumer<ConsumerRecord<String, String>> remember;
+
+    /** Assigned every partition of the topic, at its start; throws when Kafka does not describe it within timeout. */
+    public CompactedTopicReader(String topic, Map<String, Object> connection, Duration timeout,
+            Consumer<ConsumerRecord<String, String>> remember) {
+        Map<String, Object> config = KafkaClientConfig.stateConsumer(connection);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        this.consumer = new KafkaConsumer<>(config);
+        this.remember = remember;
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /** Reads up to the end the topic has now; false when that takes longer than {@code wait}. */
+    public boolean readToEnd(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<TopicPartition, Long> end = endOffsets(wait);
+        while (!reached(end, wait)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            poll(Duration.ofMillis(200));
+        }
+        return true;
+    }
+
+    /** The topic's end now (committed records: its last stable offsets). */
+    public Map<TopicPartition, Long> endOffsets(Duration wait) {
+        return consumer.endOffsets(consumer.assignment(), wait);
+    }
+
+    /** Whether every partition was read up to {@code end}. */
+    public boolean reached(Map<TopicPartition, Long> end, Duration wait) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), wait) >= e.getValue());
+    }
+
+    /** Reads what came since, waiting at most {@code wait} for it. */
+    public void poll(Duration wait) {
+        consumer.poll(wait).forEach(remember);
+    }
+
+    /** Stops reading on (a follower that rests), or starts again. */
+    public void pause(boolean paused) {
+        if (paused) {
+            consumer.pause(consumer.assignment());
+        } else {
+            consumer.resume(consumer.assignment());
+        }
+    }
+
+    /** From any thread: the reader's {@link #poll} returns now, throwing Kafka's WakeupException. */
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(1));
+    }
+}
