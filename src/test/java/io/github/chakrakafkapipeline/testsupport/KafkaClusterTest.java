@@ -276,8 +276,14 @@ class KafkaClusterTest {
         return values;
     }
 
-    private static TopicDescription describe(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    /**
+     * A topic just created reaches each broker's metadata a moment later, and the broker the admin asks may not know it
+     * yet (seen in CI: UnknownTopicOrPartitionException right after createTopics).
+     */
+    private static TopicDescription describe(Admin admin, String topic) {
+        return await("describing " + topic).atMost(DEADLINE).pollInSameThread()
+                .ignoreExceptionsMatching(e -> e.getCause() instanceof UnknownTopicOrPartitionException)
+                .until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic), d -> d != null);
     }
 
     private static int smallestIsr(Admin admin, String topic) throws Exception {
