@@ -12,7 +12,6 @@ import java.util.function.Function;
 import io.github.chakrakafkapipeline.kafka.CompactedTopicReader;
 import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
-import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -74,13 +73,8 @@ public class ChatActivity extends ServiceSupport {
             return;
         }
         Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
-        CompactedTopicReader reading = new CompactedTopicReader(topic, kafkaConfig, loadTimeout, this::remember);
-        if (!reading.readToEnd(loadTimeout)) {
-            reading.close();
-            throw new StartupCheckFailedException("Could not read the chat activity topic " + topic + " within "
-                    + loadTimeout.toMillis() + " ms; refusing to start, as it would read every chat again. Raise "
-                    + "PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
-        }
+        CompactedTopicReader reading = CompactedTopicReader.load(topic, "chat activity", "read every chat again",
+                kafkaConfig, loadTimeout, this::remember);
         if (!transactional) {
             producer = new KafkaProducer<>(KafkaClientConfig.stateProducer(kafkaConfig));
         }

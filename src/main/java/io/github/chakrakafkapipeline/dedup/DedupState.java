@@ -15,7 +15,6 @@ import java.util.function.Supplier;
 import io.github.chakrakafkapipeline.dedup.FingerprintSet.Fingerprint;
 import io.github.chakrakafkapipeline.kafka.CompactedTopicReader;
 import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
-import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -92,14 +91,8 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         }
         long started = System.nanoTime();
         Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
-        follower = new CompactedTopicReader(topic, kafkaConfig, loadTimeout, this::remember);
-        if (!follower.readToEnd(loadTimeout)) {
-            follower.close();
-            follower = null;
-            throw new StartupCheckFailedException("Could not read the dedup topic " + topic + " within "
-                    + loadTimeout.toMillis() + " ms; refusing to start, as it would publish duplicates. "
-                    + "Raise PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
-        }
+        follower = CompactedTopicReader.load(topic, "dedup", "publish duplicates", kafkaConfig, loadTimeout,
+                this::remember);
         if (!transactional) {
             Map<String, Object> config = KafkaClientConfig.stateProducer(kafkaConfig);
             config.put(ProducerConfig.LINGER_MS_CONFIG, 20);

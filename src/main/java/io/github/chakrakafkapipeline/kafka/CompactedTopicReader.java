@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,7 +26,7 @@ public final class CompactedTopicReader implements AutoCloseable {
     private final Consumer<ConsumerRecord<String, String>> remember;
 
     /** Assigned every partition of the topic, at its start; throws when Kafka does not describe it within timeout. */
-    public CompactedTopicReader(String topic, Map<String, Object> connection, Duration timeout,
+    private CompactedTopicReader(String topic, Map<String, Object> connection, Duration timeout,
             Consumer<ConsumerRecord<String, String>> remember) {
         Map<String, Object> config = KafkaClientConfig.stateConsumer(connection);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
@@ -40,6 +41,23 @@ public final class CompactedTopicReader implements AutoCloseable {
             consumer.close(Duration.ZERO);
             throw e;
         }
+    }
+
+    /**
+     * Opens a reader of the topic and reads it to its end, or refuses the start-up: a state loaded in part would lose
+     * what {@code withoutIt} says. The message names the topic ({@code what} it holds) and the setting that gives more
+     * time.
+     */
+    public static CompactedTopicReader load(String topic, String what, String withoutIt, Map<String, Object> connection,
+            Duration timeout, Consumer<ConsumerRecord<String, String>> remember) {
+        CompactedTopicReader reader = new CompactedTopicReader(topic, connection, timeout, remember);
+        if (!reader.readToEnd(timeout)) {
+            reader.close();
+            throw new StartupCheckFailedException("Could not read the " + what + " topic " + topic + " within "
+                    + timeout.toMillis() + " ms; refusing to start, as it would " + withoutIt + ". Raise "
+                    + "PIPELINE_DEDUP_LOAD_TIMEOUT_MILLIS or check the broker");
+        }
+        return reader;
     }
 
     /** Reads up to the end the topic has now; false when that takes longer than {@code wait}. */
