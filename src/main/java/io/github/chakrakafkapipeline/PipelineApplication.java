@@ -1,7 +1,20 @@
 package io.github.chakrakafkapipeline;
 
+import java.util.List;
+
+import io.github.chakrakafkapipeline.chakra.ChakraConfiguration;
+import io.github.chakrakafkapipeline.chats.ChatsConfiguration;
+import io.github.chakrakafkapipeline.dedup.DedupConfiguration;
 import io.github.chakrakafkapipeline.kafka.KafkaVariables;
+import io.github.chakrakafkapipeline.kafka.TopicsConfiguration;
+import io.github.chakrakafkapipeline.lease.LeaseConfiguration;
+import io.github.chakrakafkapipeline.metrics.MetricsConfiguration;
+import io.github.chakrakafkapipeline.ops.OpsConfiguration;
+import io.github.chakrakafkapipeline.poll.PollConfiguration;
+import io.github.chakrakafkapipeline.publish.PublishConfiguration;
+import io.github.chakrakafkapipeline.settings.SettingsConfiguration;
 import io.github.chakrakafkapipeline.settings.StartupCheckFailedException;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +23,15 @@ import org.slf4j.LoggerFactory;
 public final class PipelineApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineApplication.class);
+    /**
+     * Each package's beans (the routes refer to them by name) and its part of the start-up. Camel binds the beans of
+     * them all, in this order, before it runs any configure step, in this order too: a package comes after those whose
+     * beans it takes. The lease is taken before publishing listens to it; the states load after the topics check.
+     */
+    static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(SettingsConfiguration.class,
+            MetricsConfiguration.class, OpsConfiguration.class, TopicsConfiguration.class, ChatsConfiguration.class,
+            DedupConfiguration.class, ChakraConfiguration.class, PollConfiguration.class, LeaseConfiguration.class,
+            PublishConfiguration.class);
 
     private PipelineApplication() {
     }
@@ -32,7 +54,7 @@ public final class PipelineApplication {
     public static Main newMain() {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:config/application.properties");
-        main.configure().addConfiguration(PipelineConfiguration.class);
+        CONFIGURATIONS.forEach(main.configure()::addConfiguration);
         KafkaVariables.overrides(System.getenv()).forEach(main::addOverrideProperty);
         return main;
     }

@@ -133,7 +133,7 @@ class RoutesLintTest {
                         - log: {message: "${exchangeProperty.targetPol} ${header.chakra.externalID}"}
                 """);
         assertEquals(List.of(
-                "typos.camel.yaml: bean 'dedupStore' at [0].route.from.steps[0].bean.ref is not bound by PipelineConfiguration",
+                "typos.camel.yaml: bean 'dedupStore' at [0].route.from.steps[0].bean.ref is not bound by a configuration class",
                 "typos.camel.yaml: exchange property 'chakraTarget' is not TargetPoll.PROPERTY ('targetPoll')",
                 "typos.camel.yaml: operation 'chat-message' is not one of TargetPoll's (chat-messages, phone-messages)",
                 "typos.camel.yaml: exchange property 'targetPol' is not TargetPoll.PROPERTY ('targetPoll')",
@@ -419,7 +419,8 @@ class RoutesLintTest {
      * headers) are the Java's constants, so that a typo fails here and not on the first poll.
      */
     static List<String> sharedNameProblems(List<RouteFile> files) {
-        Set<String> beans = constants(PipelineConfiguration.class);
+        Set<String> beans = new LinkedHashSet<>();
+        PipelineApplication.CONFIGURATIONS.forEach(configuration -> beans.addAll(constants(configuration)));
         Set<String> headers = constants(Publishing.class);
         Set<String> operations = Set.of(TargetPoll.CHAT_MESSAGES, TargetPoll.PHONE_MESSAGES);
         Set<String> problems = new LinkedHashSet<>();
@@ -427,7 +428,7 @@ class RoutesLintTest {
             for (Entry entry : entries(file.yaml())) {
                 if (BEAN_KEYS.contains(entry.key()) && !beans.contains(String.valueOf(entry.value()))) {
                     problems.add(file.name() + ": bean '" + entry.value() + "' at " + entry.path()
-                            + " is not bound by PipelineConfiguration");
+                            + " is not bound by a configuration class");
                 }
                 if (entry.key().equals("setProperty") && entry.value() instanceof Map<?, ?> set
                         && !TargetPoll.PROPERTY.equals(set.get("name"))) {

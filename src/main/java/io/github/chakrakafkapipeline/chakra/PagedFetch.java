@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +22,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class PagedFetch {
 
-    public enum Style { NONE, PAGE, SKIP }
-
     private static final Logger LOG = LoggerFactory.getLogger(PagedFetch.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String target;
     private final String baseRequest;
-    private final Style style;
+    private final PagingStyle style;
     private final int pageSize;
     private final int maxPages;
     private final List<ReceivedMessage> collected = new ArrayList<>();
@@ -36,7 +35,7 @@ public final class PagedFetch {
     private boolean more = true;
     private boolean truncated;
 
-    public PagedFetch(String target, String baseRequest, Style style, int pageSize, int maxPages) {
+    public PagedFetch(String target, String baseRequest, PagingStyle style, int pageSize, int maxPages) {
         this.target = target;
         this.baseRequest = baseRequest;
         this.style = style;
@@ -50,8 +49,8 @@ public final class PagedFetch {
     }
 
     /** The request for page {@code index} (from 0): {@code request} with page/limit or skip/limit added. */
-    public static String pageRequest(String request, Style style, int index, int pageSize) {
-        if (style == Style.NONE) {
+    public static String pageRequest(String request, PagingStyle style, int index, int pageSize) {
+        if (style == PagingStyle.NONE) {
             return request;
         }
         ObjectNode body;
@@ -60,7 +59,7 @@ public final class PagedFetch {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The request body is not JSON: " + request, e);
         }
-        if (style == Style.PAGE) {
+        if (style == PagingStyle.PAGE) {
             body.put("page", index + 1);
         } else {
             body.put("skip", index * pageSize);
@@ -73,7 +72,7 @@ public final class PagedFetch {
     public void accept(ResponsePage page, Predicate<String> alreadyPublished) {
         pages++;
         collected.addAll(page.messages());
-        more = style != Style.NONE
+        more = style != PagingStyle.NONE
                 && !page.messages().isEmpty()
                 && page.messages().size() >= pageSize
                 && !Boolean.FALSE.equals(page.hasMore())

@@ -2,9 +2,9 @@ package io.github.chakrakafkapipeline.chakra;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import io.github.chakrakafkapipeline.poll.TargetPoll;
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
@@ -59,9 +59,5 @@ public class ResponsePaging {
         poll.received(fetched.size());
         poll.duplicates(fetched.size() - fresh.size());
         return fresh;
-    }
-
-    public static PagedFetch.Style parseStyle(String style) {
-        return PagedFetch.Style.valueOf(style.trim().toUpperCase(Locale.ROOT));
     }
 }

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.chakrakafkapipeline.chakra.PagedFetch;
-import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ public class ChatListing {
     private final ChatActivity activity;
     private final PipelineMetrics metrics;
     private final String request;
-    private final PagedFetch.Style style;
+    private final PagingStyle style;
     private final int pageSize;
     private final int maxPages;
     private final String idField;
@@ -55,7 +56,7 @@ public class ChatListing {
     private int changed;
     private volatile int pagesLastPoll;
 
-    public ChatListing(ChatActivity activity, PipelineMetrics metrics, String request, PagedFetch.Style style,
+    public ChatListing(ChatActivity activity, PipelineMetrics metrics, String request, PagingStyle style,
             int pageSize, int maxPages, String idField, String activityField) {
         this.activity = activity;
         this.metrics = metrics;

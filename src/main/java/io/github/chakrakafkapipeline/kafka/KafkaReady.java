@@ -2,6 +2,7 @@ package io.github.chakrakafkapipeline.kafka;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -23,15 +24,19 @@ public class KafkaReady extends ServiceSupport {
     private final PipelineTopics topics;
     private final KafkaProblems problems;
     /** Each loads a state from its topic (the chat activity, then the dedup state, which opens the polls). */
-    private final List<Runnable> loads;
+    private final List<Runnable> loads = new CopyOnWriteArrayList<>();
     private volatile boolean loaded;
     private volatile Runnable retryPublisher = () -> { };
     private Thread waiting;
 
-    public KafkaReady(PipelineTopics topics, KafkaProblems problems, List<Runnable> loads) {
+    public KafkaReady(PipelineTopics topics, KafkaProblems problems) {
         this.topics = topics;
         this.problems = problems;
-        this.loads = loads;
+    }
+
+    /** A state to load from its topic once the topics are usable, after those given before; before the service starts. */
+    public void thenLoad(Runnable load) {
+        loads.add(load);
     }
 
     /** As Camel starts, before any route: loads the state now when the topics are usable, else in the background. */

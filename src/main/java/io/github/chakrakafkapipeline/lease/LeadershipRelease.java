@@ -6,7 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
-import io.github.chakrakafkapipeline.publish.Lease;
 import org.apache.camel.cluster.CamelClusterService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

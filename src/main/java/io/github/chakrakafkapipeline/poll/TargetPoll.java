@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.publish.PublishBatch;
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 
 /**
  * Everything about polling one target (a chat id or a phone number) once: which ChakraHQ operation, which target, the
@@ -30,7 +31,7 @@ public final class TargetPoll {
 
     private final String operation;
     private final String target;
-    private final PagedFetch.Style pagingStyle;
+    private final PagingStyle pagingStyle;
     private final String reason;
     /** The chat's activity (ChakraHQ's updatedAt) to record once its messages reached Kafka; null when none. */
     private final Long activity;
@@ -45,11 +46,11 @@ public final class TargetPoll {
     private int deadLettered;
     private volatile long elapsedNanos = -1;
 
-    public TargetPoll(String operation, String target, PagedFetch.Style pagingStyle) {
+    public TargetPoll(String operation, String target, PagingStyle pagingStyle) {
         this(operation, target, pagingStyle, LISTED, null);
     }
 
-    public TargetPoll(String operation, String target, PagedFetch.Style pagingStyle, String reason, Long activity) {
+    public TargetPoll(String operation, String target, PagingStyle pagingStyle, String reason, Long activity) {
         this.operation = operation;
         this.target = target;
         this.pagingStyle = pagingStyle;
@@ -82,7 +83,7 @@ public final class TargetPoll {
         return target;
     }
 
-    public PagedFetch.Style getPagingStyle() {
+    public PagingStyle getPagingStyle() {
         return pagingStyle;
     }
 

@@ -11,12 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.chakrakafkapipeline.chakra.MalformedResponseException;
-import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.chakra.RequestBudget;
-import io.github.chakrakafkapipeline.chakra.ResponsePaging;
 import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatListing;
-import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 import io.github.chakrakafkapipeline.settings.PipelineSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -47,8 +46,8 @@ public class TargetPolls {
     private final ChatListing listing;
     private final Sweep sweep;
     private final Duration backoffMax;
-    private final PagedFetch.Style chatPaging;
-    private final PagedFetch.Style phonePaging;
+    private final PagingStyle chatPaging;
+    private final PagingStyle phonePaging;
     private final Map<String, TargetPoll> running = new ConcurrentHashMap<>();
     private final Map<String, Failures> backingOff = new ConcurrentHashMap<>();
     private volatile long lastSuccessMillis;
@@ -69,8 +68,8 @@ public class TargetPolls {
         this.listing = listing;
         this.sweep = sweep;
         this.backoffMax = backoffMax;
-        this.chatPaging = ResponsePaging.parseStyle(chatPaging);
-        this.phonePaging = ResponsePaging.parseStyle(phonePaging);
+        this.chatPaging = PagingStyle.parse(chatPaging);
+        this.phonePaging = PagingStyle.parse(phonePaging);
     }
 
     /**
@@ -119,7 +118,7 @@ public class TargetPolls {
         if (failures != null && System.nanoTime() < failures.notBefore()) {
             return;
         }
-        PagedFetch.Style paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
+        PagingStyle paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
         TargetPoll poll = new TargetPoll(operation, target, paging, reason, activityValue);
         TargetPoll before = running.putIfAbsent(key, poll);
         // a read that never began (its route was being reloaded, say) would hold its target forever; a read that began

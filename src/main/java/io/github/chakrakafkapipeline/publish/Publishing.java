@@ -12,7 +12,7 @@ import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.kafka.Failures;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
-import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;

@@ -18,7 +18,7 @@ import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.kafka.Failures;
 import io.github.chakrakafkapipeline.kafka.KafkaProblems;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
-import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.component.kafka.KafkaConfiguration;

@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.chakrakafkapipeline.chakra.ResponsePaging;
 import org.quartz.CronExpression;
 
 /**
@@ -191,7 +190,7 @@ public final class PipelineSettings {
 
     private static void requirePagingStyle(String key, String value) {
         try {
-            ResponsePaging.parseStyle(value == null ? "" : value);
+            PagingStyle.parse(value == null ? "" : value);
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(key, "'" + value + "' is not one of none, page, skip");
         }

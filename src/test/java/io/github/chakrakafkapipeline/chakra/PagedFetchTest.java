@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 import io.github.chakrakafkapipeline.testsupport.MessageJson;
 import io.github.chakrakafkapipeline.testsupport.TestData;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class PagedFetchTest {
 
     @Test
     void without_paging_asks_once_with_the_configured_body() {
-        PagedFetch fetch = new PagedFetch("t", "{\"a\": 1}", PagedFetch.Style.NONE, 2, 5);
+        PagedFetch fetch = new PagedFetch("t", "{\"a\": 1}", PagingStyle.NONE, 2, 5);
         assertEquals("{\"a\": 1}", fetch.nextRequest());
         fetch.accept(page(null, "x", "y"), id -> false);
         assertFalse(fetch.isMore());
@@ -25,12 +26,12 @@ class PagedFetchTest {
 
     @Test
     void adds_page_or_skip_and_limit_to_the_configured_body() {
-        PagedFetch byPage = new PagedFetch("t", "{\"a\": 1}", PagedFetch.Style.PAGE, 2, 5);
+        PagedFetch byPage = new PagedFetch("t", "{\"a\": 1}", PagingStyle.PAGE, 2, 5);
         assertEquals("{\"a\":1,\"page\":1,\"limit\":2}", byPage.nextRequest());
         byPage.accept(page(null, "x", "y"), id -> false);
         assertEquals("{\"a\":1,\"page\":2,\"limit\":2}", byPage.nextRequest());
 
-        PagedFetch bySkip = new PagedFetch("t", "{}", PagedFetch.Style.SKIP, 2, 5);
+        PagedFetch bySkip = new PagedFetch("t", "{}", PagingStyle.SKIP, 2, 5);
         bySkip.accept(page(null, "x", "y"), id -> false);
         assertEquals("{\"skip\":2,\"limit\":2}", bySkip.nextRequest());
     }
@@ -44,7 +45,7 @@ class PagedFetchTest {
         assertFalse(after(page(null, "a", "b"), Set.of("a", "b")), "only messages already published");
         assertTrue(after(page(null, "a", "b"), Set.of("a")), "some new messages: there may be more");
 
-        PagedFetch limited = new PagedFetch("t", "{}", PagedFetch.Style.PAGE, 2, 2);
+        PagedFetch limited = new PagedFetch("t", "{}", PagingStyle.PAGE, 2, 2);
         limited.accept(page(null, "a", "b"), id -> false);
         limited.accept(page(null, "c", "d"), id -> false);
         assertFalse(limited.isMore(), "the most pages per poll");
@@ -52,7 +53,7 @@ class PagedFetchTest {
 
     @Test
     void hands_out_every_page_oldest_first() {
-        PagedFetch fetch = new PagedFetch("t", "{}", PagedFetch.Style.PAGE, 2, 5);
+        PagedFetch fetch = new PagedFetch("t", "{}", PagingStyle.PAGE, 2, 5);
         fetch.accept(page(null, "m4", "m3"), id -> false);
         fetch.accept(page(null, "m2", "m1"), id -> false);
         assertEquals(List.of("m1", "m2", "m3", "m4"),
@@ -60,7 +61,7 @@ class PagedFetchTest {
     }
 
     private static boolean after(ResponsePage page, Set<String> published) {
-        PagedFetch fetch = new PagedFetch("t", "{}", PagedFetch.Style.PAGE, 2, 5);
+        PagedFetch fetch = new PagedFetch("t", "{}", PagingStyle.PAGE, 2, 5);
         fetch.accept(page, published::contains);
         return fetch.isMore();
     }

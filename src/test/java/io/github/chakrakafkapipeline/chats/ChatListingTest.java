@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-import io.github.chakrakafkapipeline.chakra.PagedFetch;
-import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class ChatListingTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ChatActivity activity = new ChatActivity("activity", Map::of, Duration.ofSeconds(1), false);
     private final ChatListing listing = new ChatListing(activity, new PipelineMetrics(() -> registry),
-            "{\"orderField\":\"updatedAt\",\"orderDirection\":\"desc\"}", PagedFetch.Style.PAGE, 2, 10, "id", "updatedAt");
+            "{\"orderField\":\"updatedAt\",\"orderDirection\":\"desc\"}", PagingStyle.PAGE, 2, 10, "id", "updatedAt");
 
     @Test
     void a_first_pass_lists_every_page_and_every_chat_is_changed() {

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
-import io.github.chakrakafkapipeline.PipelineConfiguration;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.MessageJson;
@@ -80,7 +79,7 @@ class FencedReplicaTest {
 
             // the next commit is refused, and the replica gives the lock up: another replica (this test) can take it;
             // without that it would stand by for good, holding the lock
-            try (FileChannel other = FileChannel.open(locks.resolve(PipelineConfiguration.POLL_LEASE),
+            try (FileChannel other = FileChannel.open(locks.resolve(LeaseConfiguration.POLL_LEASE),
                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 await("the fenced replica to give its file lock up").atMost(Duration.ofSeconds(30))
                         .until(() -> tryLock(other), Objects::nonNull);

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.dedup.DedupState;
-import io.github.chakrakafkapipeline.ops.PipelineMetrics;
+import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
+import io.github.chakrakafkapipeline.settings.PagingStyle;
 import io.github.chakrakafkapipeline.testsupport.TestData;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import org.apache.camel.CamelContext;
@@ -169,7 +169,7 @@ class MessageRouteTest {
 
     /** Sends one message through message-route as response-publish does; the batch entry it made, or null. */
     private PublishBatch.Entry routeOne(String raw) {
-        TargetPoll poll = new TargetPoll(TargetPoll.CHAT_MESSAGES, "c1", PagedFetch.Style.NONE);
+        TargetPoll poll = new TargetPoll(TargetPoll.CHAT_MESSAGES, "c1", PagingStyle.NONE);
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(TargetPoll.PROPERTY, poll);
         List<Message> messages = publishing.messages(List.of(TestData.message(raw)), poll, exchange);

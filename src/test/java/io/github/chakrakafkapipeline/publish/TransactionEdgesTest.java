@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.chakrakafkapipeline.PipelineConfiguration;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseService;
 import io.github.chakrakafkapipeline.lease.KafkaLeaseView;
+import io.github.chakrakafkapipeline.lease.LeaseConfiguration;
 import io.github.chakrakafkapipeline.testsupport.ChakraStub;
 import io.github.chakrakafkapipeline.testsupport.EmbeddedKafka;
 import io.github.chakrakafkapipeline.testsupport.FaultyKafkaClients;
@@ -213,7 +213,7 @@ class TransactionEdgesTest {
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> ids(kafka).contains("wamid.E6.2"));
                 KafkaLeaseView lease = pipeline.context().hasService(KafkaLeaseService.class)
-                        .lease(PipelineConfiguration.POLL_LEASE).orElseThrow();
+                        .lease(LeaseConfiguration.POLL_LEASE).orElseThrow();
                 assertEquals(true, held.get(), "the first transaction was held past its timeout");
                 assertEquals(1, lease.leadershipChanges(), "the lease taken once, never given up");
                 assertEquals(true, lease.isLeader());
@@ -274,7 +274,7 @@ class TransactionEdgesTest {
     }
 
     private static TransactionalProducer producer(RunningPipeline pipeline) {
-        return pipeline.context().getRegistry().lookupByNameAndType(PipelineConfiguration.TRANSACTIONS,
+        return pipeline.context().getRegistry().lookupByNameAndType(PublishConfiguration.TRANSACTIONS,
                 Transactions.class).producer();
     }
 

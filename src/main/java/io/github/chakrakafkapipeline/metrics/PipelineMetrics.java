@@ -1,11 +1,13 @@
-package io.github.chakrakafkapipeline.ops;
+package io.github.chakrakafkapipeline.metrics;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -29,10 +31,27 @@ public class PipelineMetrics {
             Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
             Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
     private volatile MeterRegistry registry;
+    private final List<Consumer<PipelineMetrics>> onStart = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
 
     /** {@code registryLookup} finds the registry that Camel's Prometheus endpoint serves, once Camel made it. */
     public PipelineMetrics(Supplier<MeterRegistry> registryLookup) {
         this.registryLookup = registryLookup;
+    }
+
+    /**
+     * Meters to register once Camel made its registry, which is after the configurations ran: each package's
+     * configuration adds its own gauges here.
+     */
+    public void onStart(Consumer<PipelineMetrics> meters) {
+        onStart.add(meters);
+    }
+
+    /** Registers the meters given to {@link #onStart}; once, though Camel calls it again at every route reload. */
+    public void start() {
+        if (started.compareAndSet(false, true)) {
+            onStart.forEach(meters -> meters.accept(this));
+        }
     }
 
     private MeterRegistry registry() {

@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline.publish;
+package io.github.chakrakafkapipeline.lease;
 
 /** The poll's lease, as a fenced publisher needs it: whichever cluster service elects the leader answers. */
 public interface Lease {

@@ -1,0 +1,116 @@
+package io.github.chakrakafkapipeline.publish;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+
+import io.github.chakrakafkapipeline.chats.ChatActivity;
+import io.github.chakrakafkapipeline.chats.ChatsConfiguration;
+import io.github.chakrakafkapipeline.dedup.DedupConfiguration;
+import io.github.chakrakafkapipeline.dedup.DedupState;
+import io.github.chakrakafkapipeline.kafka.KafkaProblems;
+import io.github.chakrakafkapipeline.kafka.PipelineTopics;
+import io.github.chakrakafkapipeline.kafka.TopicsConfiguration;
+import io.github.chakrakafkapipeline.lease.LeadershipRelease;
+import io.github.chakrakafkapipeline.lease.LeaseConfiguration;
+import io.github.chakrakafkapipeline.metrics.MetricsConfiguration;
+import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
+import io.github.chakrakafkapipeline.settings.PipelineSettings;
+import io.github.chakrakafkapipeline.settings.SettingsConfiguration;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
+
+/** Publishing: the chat lanes, the dedup claims, and, exactly once, the Kafka transactions. */
+public class PublishConfiguration implements CamelConfiguration {
+
+    public static final String CHAT_LANES = "chatLanes";
+    public static final String PUBLISHING = "publishing";
+    public static final String DEDUP_CLAIM = "dedupClaim";
+    public static final String TRANSACTIONS = "transactions";
+
+    @BindToRegistry(CHAT_LANES)
+    public ChatLanes chatLanes() {
+        return new ChatLanes();
+    }
+
+    @BindToRegistry(PUBLISHING)
+    public Publishing publishing(CamelContext context,
+            @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState,
+            @BeanInject(MetricsConfiguration.PIPELINE_METRICS) PipelineMetrics metrics) {
+        return new Publishing(dedupState, metrics, () -> context.getRegistry().lookupByNameAndType(
+                TopicsConfiguration.PIPELINE_TOPICS, PipelineTopics.class));
+    }
+
+    /** Kafka's limit on one record is the producer's, camel.component.kafka.max-request-size, however it is set. */
+    @BindToRegistry(DEDUP_CLAIM)
+    public DedupClaim dedupClaim(CamelContext context,
+            @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState,
+            @PropertyInject("pipeline.topic.dead-letter") String deadLetterTopic) {
+        return new DedupClaim(dedupState, deadLetterTopic, new RecordLimit(() ->
+                context.getComponent("kafka", KafkaComponent.class).getConfiguration().getMaxRequestSize()));
+    }
+
+    /**
+     * Exactly-once publishing; one transactional.id for all replicas of the pipeline, so that each new leader fences
+     * the one before it. When fenced, this replica gives its lease up, whichever cluster service holds it, so that
+     * the replica that fenced it can lead.
+     * A committed response's exchange goes on (settle, its summary) on threads of its own: on the call threads it
+     * would queue behind every read a poll started.
+     */
+    @BindToRegistry(TRANSACTIONS)
+    public Transactions transactions(CamelContext context, @PropertyInject("pipeline.name") String pipelineName,
+            @PropertyInject("kafka.transaction.timeout.millis") long transactionTimeoutMillis,
+            @BeanInject(TopicsConfiguration.PIPELINE_TOPICS) PipelineTopics topics,
+            @BeanInject(TopicsConfiguration.KAFKA_PROBLEMS) KafkaProblems problems,
+            @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState,
+            @BeanInject(ChatsConfiguration.CHAT_ACTIVITY) ChatActivity chatActivity,
+            @BeanInject(MetricsConfiguration.PIPELINE_METRICS) PipelineMetrics metrics) {
+        ExecutorService publisher = context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions");
+        TransactionalProducer producer = new TransactionalProducer(() -> context.getComponent("kafka",
+                KafkaComponent.class), pipelineName.trim() + ".publisher", Duration.ofMillis(transactionTimeoutMillis),
+                problems, dedupState, metrics,
+                new LeadershipRelease(() -> context.hasServices(CamelClusterService.class), LeaseConfiguration.POLL_LEASE,
+                        context.getExecutorServiceManager().newSingleThreadExecutor(this, "leadership-release")),
+                publisher);
+        return new Transactions(producer, topics, problems, dedupState, chatActivity, metrics, publisher,
+                context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (PipelineSettings.exactlyOnce(SettingsConfiguration.required(context, "pipeline.delivery"))) {
+            Transactions exactlyOnce = transactions(context);
+            ChatsConfiguration.chatActivity(context).writeThrough(exactlyOnce::publishActivity);
+            TransactionalProducer producer = exactlyOnce.producer();
+            TopicsConfiguration.kafkaReady(context).retryPublisherWith(producer::retryOpen);
+            // as the lease is taken, the producer opens, which fences the replica before at once; as it is lost, it
+            // closes
+            LeaseConfiguration.onLeadership(context, leading -> {
+                if (leading) {
+                    producer.lead();
+                } else {
+                    producer.standBy();
+                }
+            });
+            context.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onContextStopped(CamelContext stopped) {
+                    producer.standBy(); // the last transaction has ended, or is aborted now
+                }
+            });
+        }
+        String inbound = SettingsConfiguration.required(context, "pipeline.topic.inbound");
+        String outbound = SettingsConfiguration.required(context, "pipeline.topic.outbound");
+        String deadLetter = SettingsConfiguration.required(context, "pipeline.topic.dead-letter");
+        MetricsConfiguration.metrics(context).onStart(metrics -> metrics.registerAtZero(inbound, outbound, deadLetter));
+    }
+
+    public static Transactions transactions(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
+    }
+}
