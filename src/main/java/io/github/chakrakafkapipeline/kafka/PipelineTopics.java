@@ -3,7 +3,6 @@ package io.github.chakrakafkapipeline.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +81,7 @@ public class PipelineTopics {
         try {
             Map<String, Topic> byName = new LinkedHashMap<>();
             topics.forEach(topic -> byName.put(topic.name(), topic));
-            Map<String, Optional<TopicDescription>> found = describe(admin, byName.keySet());
+            Map<String, Optional<TopicDescription>> found = describe(admin, byName.keySet(), timeout);
             List<Topic> missing = new ArrayList<>();
             for (Topic topic : topics) {
                 if (found.get(topic.name()).isEmpty()) {
@@ -91,7 +90,7 @@ public class PipelineTopics {
             }
             if (!missing.isEmpty() && create) {
                 created(admin, missing);
-                found.putAll(describe(admin, missing.stream().map(Topic::name).toList()));
+                found.putAll(describe(admin, missing.stream().map(Topic::name).toList(), timeout));
             }
             boolean usable = true;
             int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
@@ -176,11 +175,6 @@ public class PipelineTopics {
             admin.close(CLOSE_WAIT);
         }
         return Map.of();
-    }
-
-    private Map<String, Optional<TopicDescription>> describe(Admin admin, Collection<String> names)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-        return describe(admin, names, timeout);
     }
 
     private Map<String, Optional<TopicDescription>> describe(Admin admin, Collection<String> names, Duration wait)
@@ -269,12 +263,9 @@ public class PipelineTopics {
     private NewTopic newTopic(Topic topic) {
         NewTopic request = new NewTopic(topic.name(), topic.onePartition() ? Optional.of(1) : partitions,
                 replicationFactor);
-        if (topic.state()) {
-            Map<String, String> configs = new HashMap<>();
-            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            request.configs(configs);
-        }
-        return request;
+        return topic.state()
+                ? request.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
+                : request;
     }
 
     private String createCommand(Topic topic) {
