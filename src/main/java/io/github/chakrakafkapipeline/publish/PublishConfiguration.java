@@ -32,6 +32,8 @@ public class PublishConfiguration implements CamelConfiguration {
     public static final String PUBLISHING = "publishing";
     public static final String DEDUP_CLAIM = "dedupClaim";
     public static final String TRANSACTIONS = "transactions";
+    /** The {@link Publisher} response-publish sends each batch with: the transactions, or at least once. */
+    public static final String PUBLISHER = "publisher";
 
     @BindToRegistry(CHAT_LANES)
     public ChatLanes chatLanes() {
@@ -83,8 +85,10 @@ public class PublishConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        String deadLetter = SettingsConfiguration.required(context, "pipeline.topic.dead-letter");
         if (PipelineSettings.exactlyOnce(SettingsConfiguration.required(context, "pipeline.delivery"))) {
             Transactions exactlyOnce = transactions(context);
+            context.getRegistry().bind(PUBLISHER, exactlyOnce);
             ChatsConfiguration.chatActivity(context).writeThrough(exactlyOnce::publishActivity);
             TransactionalProducer producer = exactlyOnce.producer();
             TopicsConfiguration.kafkaReady(context).retryPublisherWith(producer::retryOpen);
@@ -103,10 +107,13 @@ public class PublishConfiguration implements CamelConfiguration {
                     producer.standBy(); // the last transaction has ended, or is aborted now
                 }
             });
+        } else {
+            AtLeastOncePublisher atLeastOnce = new AtLeastOncePublisher(context, deadLetter);
+            context.addService(atLeastOnce);
+            context.getRegistry().bind(PUBLISHER, atLeastOnce);
         }
         String inbound = SettingsConfiguration.required(context, "pipeline.topic.inbound");
         String outbound = SettingsConfiguration.required(context, "pipeline.topic.outbound");
-        String deadLetter = SettingsConfiguration.required(context, "pipeline.topic.dead-letter");
         MetricsConfiguration.metrics(context).onStart(metrics -> metrics.registerAtZero(inbound, outbound, deadLetter));
     }
 

@@ -2,7 +2,6 @@ package io.github.chakrakafkapipeline.publish;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -88,14 +87,6 @@ public class Publishing {
             split.add(message);
         }
         return split;
-    }
-
-    /**
-     * The batch's records, for one camel-kafka send; {@code exchange} must be the one that sends them (a bean step, not
-     * a method expression, which passes a copy), for handing them out to stop at its first failed send.
-     */
-    public Iterator<Message> records(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
-        return poll.getBatch().records(exchange);
     }
 
     /** Whether message-route claimed anything of the response: else there is nothing to send. */

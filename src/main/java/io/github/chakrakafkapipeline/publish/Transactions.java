@@ -20,7 +20,7 @@ import io.github.chakrakafkapipeline.kafka.KafkaProblems;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
-import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.Producer;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * response's exchange waits for its commit without holding a thread: the calls to ChakraHQ go on. A failed
  * transaction fails all of its responses, and each is read again next poll.
  */
-public class Transactions {
+public class Transactions implements Publisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
     /**
@@ -90,12 +90,12 @@ public class Transactions {
     /**
      * Publishes the batch of the exchange's target poll in a transaction, shared with the batches ready at the same
      * time. The future completes once it committed, each record then knowing its offset, as camel-kafka's send leaves
-     * them (header {@link KafkaConstants#KAFKA_RECORD_META}); Camel's bean step goes on with the exchange then. It
-     * fails when the transaction failed: nothing of it is visible to a read_committed consumer, and Publishing.settle
-     * releases every claim.
+     * them (header {@link KafkaConstants#KAFKA_RECORD_META}). It fails when the transaction failed: nothing of it is
+     * visible to a read_committed consumer, and Publishing.settle releases every claim.
      */
-    public CompletableFuture<Void> publish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll)
-            throws InterruptedException {
+    @Override
+    public CompletableFuture<Void> publish(Exchange exchange) {
+        TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
         return enqueue(poll, poll.getBatch().entries());
     }
 
@@ -104,22 +104,19 @@ public class Transactions {
      * that a consumer and a replica see it only with what it stands for.
      */
     public CompletableFuture<Void> publishActivity(TargetPoll poll) {
+        return enqueue(poll, List.of());
+    }
+
+    private CompletableFuture<Void> enqueue(TargetPoll poll, List<PublishBatch.Entry> entries) {
         try {
-            return enqueue(poll, List.of());
+            producer.failFast().check();
+            waiting.acquire();
+        } catch (KafkaException e) {
+            return CompletableFuture.failedFuture(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private CompletableFuture<Void> enqueue(TargetPoll poll, List<PublishBatch.Entry> entries)
-            throws InterruptedException {
-        try {
-            producer.failFast().check();
-        } catch (KafkaException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        waiting.acquire();
         PendingResponse mine = new PendingResponse(entries, poll);
         mine.done.whenComplete((nothing, failure) -> waiting.release());
         ready.add(mine);
