@@ -409,7 +409,8 @@ class RoutesLintTest {
         return problems;
     }
 
-    private static final Set<String> BEAN_KEYS = Set.of("ref", "onRedeliveryRef", "executorService");
+    private static final Set<String> BEAN_KEYS = Set.of("ref", "onRedeliveryRef", "executorService",
+            "aggregationStrategy");
     private static final Pattern PROPERTY_USE = Pattern.compile("exchangeProperty\\.(\\w+)");
     private static final Pattern HEADER_USE = Pattern.compile("header\\.(chakra\\.\\w+)");
     private static final Pattern OPERATION_USE = Pattern.compile("start\\('([^']*)'");
@@ -426,7 +427,8 @@ class RoutesLintTest {
         Set<String> problems = new LinkedHashSet<>();
         for (RouteFile file : files) {
             for (Entry entry : entries(file.yaml())) {
-                if (BEAN_KEYS.contains(entry.key()) && !beans.contains(String.valueOf(entry.value()))) {
+                if (BEAN_KEYS.contains(entry.key()) && !String.valueOf(entry.value()).startsWith("#")
+                        && !beans.contains(String.valueOf(entry.value()))) {
                     problems.add(file.name() + ": bean '" + entry.value() + "' at " + entry.path()
                             + " is not bound by a configuration class");
                 }

@@ -3,12 +3,11 @@ package io.github.chakrakafkapipeline.poll;
 import java.time.Duration;
 
 import io.github.chakrakafkapipeline.chakra.PagedFetch;
-import io.github.chakrakafkapipeline.publish.PublishBatch;
 import io.github.chakrakafkapipeline.settings.PagingStyle;
 
 /**
  * Everything about polling one target (a chat id or a phone number) once: which ChakraHQ operation, which target, the
- * paging state, the batch of records to publish and the counts for the summary line. The routes reach it as the
+ * paging state and the counts for the summary line. The routes reach it as the
  * exchange property {@value #PROPERTY}, e.g. {@code ${exchangeProperty.targetPoll.target}}; it prints as
  * {@code <operation> <target>}, the prefix of every log line about the target.
  */
@@ -37,11 +36,11 @@ public final class TargetPoll {
     private final Long activity;
     private volatile boolean activityRecorded;
     private volatile boolean begun;
-    private final PublishBatch batch = new PublishBatch();
     private final long startedNanos = System.nanoTime();
     private PagedFetch paging;
     private int received;
     private int duplicates;
+    private int claimed;
     private int published;
     private int deadLettered;
     private volatile long elapsedNanos = -1;
@@ -96,10 +95,6 @@ public final class TargetPoll {
         this.paging = paging;
     }
 
-    public PublishBatch getBatch() {
-        return batch;
-    }
-
     /** Messages received in the response(s), whatever became of them. */
     public void received(int messages) {
         received += messages;
@@ -108,6 +103,11 @@ public final class TargetPoll {
     /** Messages not published because they were published before, or are being published by another poll. */
     public void duplicates(int messages) {
         duplicates += messages;
+    }
+
+    /** Messages message-route claimed for the batch, whatever Kafka then did with them. */
+    public void claimed(int messages) {
+        claimed += messages;
     }
 
     public void published(int messages) {
@@ -128,7 +128,7 @@ public final class TargetPoll {
 
     /** Messages that message-route stopped on purpose (a filter added by ops), neither duplicates nor published. */
     public int getDropped() {
-        return Math.max(0, received - duplicates - batch.size());
+        return Math.max(0, received - duplicates - claimed);
     }
 
     /** Whether this read started before that moment (System.nanoTime). */

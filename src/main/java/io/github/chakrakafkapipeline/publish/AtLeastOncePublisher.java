@@ -2,7 +2,6 @@ package io.github.chakrakafkapipeline.publish;
 
 import java.util.concurrent.CompletableFuture;
 
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -28,11 +27,12 @@ public class AtLeastOncePublisher extends ServiceSupport implements Publisher {
 
     @Override
     public CompletableFuture<Void> publish(Exchange exchange) {
-        TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
+        PublishBatch batch = exchange.getMessage().getBody(PublishBatch.class);
         // the records watch this exchange, so that handing them out stops at its first failed send
-        exchange.getMessage().setBody(poll.getBatch().records(exchange));
+        exchange.getMessage().setBody(batch.records(exchange));
         CompletableFuture<Void> sent = new CompletableFuture<>();
         producer.process(exchange, doneSync -> {
+            exchange.getMessage().setBody(batch); // each record knows now whether Kafka acknowledged it: settle reads them
             Exception failure = exchange.getException();
             if (failure == null) {
                 sent.complete(null);

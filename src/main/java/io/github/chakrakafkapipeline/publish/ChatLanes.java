@@ -12,7 +12,6 @@ import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,15 +72,19 @@ public class ChatLanes implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                long now = System.nanoTime();
-                for (PublishBatch.Entry entry : poll.getBatch().entries()) {
-                    if (!entry.acknowledged()) {
-                        failedAt.put(entry.record().getHeader(KafkaConstants.KEY, String.class), now);
-                    }
-                }
                 leave(chats);
             }
         });
+    }
+
+    /**
+     * A message of the chat did not reach Kafka, and its claim is released now (Publishing.settle): a read of the chat
+     * that began before now may have stopped short of it, and must not publish the chat's newer messages ahead of it.
+     */
+    public void failed(String chat) {
+        if (chat != null) {
+            failedAt.put(chat, System.nanoTime());
+        }
     }
 
     /** How many responses wait for the chat's lane now. */

@@ -16,8 +16,8 @@ import org.apache.camel.component.kafka.KafkaConstants;
 /**
  * The dedup step, message-route's last: claims the message in the dedup state under its externalId (a dead letter
  * under a key of its own, so that it is reported once and a corrected one still goes; one without an externalId under
- * a hash of its text) and puts
- * it, as it is now, in its response's batch. A message published before, or claimed by another poll right now, is a
+ * a hash of its text) and leaves the claim, the message as it is now, for response-publish's split to gather into the
+ * response's batch ({@link BatchAggregation}). A message published before, or claimed by another poll right now, is a
  * duplicate, and is left out of the batch. A processor rather than a bean method: it runs once per message, and bean
  * binding cost more than the claim itself (measured with the benchmark's backfill profile).
  * <p>
@@ -43,7 +43,6 @@ public class DedupClaim implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
         Message message = exchange.getMessage();
         Object body = message.getBody();
         String value = body instanceof ReceivedMessage received ? received.raw() : message.getBody(String.class);
@@ -74,13 +73,13 @@ public class DedupClaim implements Processor {
         String dedupKey = externalId == null ? "dead-letter:" + sha256(value)
                 : deadLetter ? "dead-letter:" + externalId : externalId;
         if (!dedupState.add(dedupKey)) {
-            poll.duplicates(1);
+            exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class).duplicates(1);
             return;
         }
         // the message itself becomes the record: nothing changes it once its exchange has passed this last step; a
         // dead letter too large for Kafka keeps what fits (the dedup key above is of the whole text: reported once)
         message.setBody(tooLarge ? recordLimit.cut(key, value, message.getHeaders()) : value);
-        poll.getBatch().add(new PublishBatch.Entry(message, dedupKey, topic, deadLetter, timestamp));
+        exchange.setProperty(PublishBatch.CLAIM, new PublishBatch.Entry(message, dedupKey, topic, deadLetter, timestamp));
     }
 
     private static String sha256(String text) {

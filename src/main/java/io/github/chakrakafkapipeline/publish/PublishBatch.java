@@ -11,10 +11,14 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The records of one response that message-route claimed, oldest first, which camel-kafka sends together: each record
- * carries its own topic, key and headers. Once sent, each record knows whether Kafka acknowledged it.
+ * The records of one response that message-route claimed, oldest first, which the publisher sends together: each
+ * record carries its own topic, key and headers. Once sent, each record knows whether Kafka acknowledged it. The body
+ * of response-publish from its split on: {@link BatchAggregation} gathers it from the messages' claims.
  */
 public final class PublishBatch {
+
+    /** The exchange property in which the dedup step leaves a message's claim, for the split to gather. */
+    static final String CLAIM = "chakraClaim";
 
     /** One record, the dedup key it was claimed under, and the message's ChakraHQ timestamp. */
     record Entry(Message record, String dedupKey, String topic, boolean deadLetter, long timestamp) {

@@ -31,6 +31,7 @@ public class PublishConfiguration implements CamelConfiguration {
     public static final String CHAT_LANES = "chatLanes";
     public static final String PUBLISHING = "publishing";
     public static final String DEDUP_CLAIM = "dedupClaim";
+    public static final String BATCH_AGGREGATION = "batchAggregation";
     public static final String TRANSACTIONS = "transactions";
     /** The {@link Publisher} response-publish sends each batch with: the transactions, or at least once. */
     public static final String PUBLISHER = "publisher";
@@ -40,11 +41,16 @@ public class PublishConfiguration implements CamelConfiguration {
         return new ChatLanes();
     }
 
+    @BindToRegistry(BATCH_AGGREGATION)
+    public BatchAggregation batchAggregation() {
+        return new BatchAggregation();
+    }
+
     @BindToRegistry(PUBLISHING)
     public Publishing publishing(CamelContext context,
-            @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState,
+            @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_LANES) ChatLanes lanes,
             @BeanInject(MetricsConfiguration.PIPELINE_METRICS) PipelineMetrics metrics) {
-        return new Publishing(dedupState, metrics, () -> context.getRegistry().lookupByNameAndType(
+        return new Publishing(dedupState, lanes, metrics, () -> context.getRegistry().lookupByNameAndType(
                 TopicsConfiguration.PIPELINE_TOPICS, PipelineTopics.class));
     }
 

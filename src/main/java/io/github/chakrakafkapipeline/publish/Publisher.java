@@ -11,7 +11,7 @@ import org.apache.camel.Exchange;
 public interface Publisher {
 
     /**
-     * Publishes the batch of the exchange's target poll. The future completes once Kafka took it, each record then
+     * Publishes the exchange's body, the response's {@link PublishBatch}. The future completes once Kafka took it, each record then
      * knowing its offset (header {@code kafka.RECORD_META}), and fails when it did not take all of it; either way
      * Publishing.settle then records what Kafka acknowledged and releases the claims of the rest. Camel's bean step
      * goes on with the exchange when the future completes, without holding a thread meanwhile.

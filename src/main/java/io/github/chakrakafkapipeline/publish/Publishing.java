@@ -39,12 +39,14 @@ public class Publishing {
     public static final String POLLED_TARGET = "chakra.polledTarget";
 
     private final DedupState dedupState;
+    private final ChatLanes lanes;
     private final PipelineMetrics metrics;
     /** Looked up when needed: the topics are bound after this bean. */
     private final Supplier<PipelineTopics> topics;
 
-    public Publishing(DedupState dedupState, PipelineMetrics metrics, Supplier<PipelineTopics> topics) {
+    public Publishing(DedupState dedupState, ChatLanes lanes, PipelineMetrics metrics, Supplier<PipelineTopics> topics) {
         this.dedupState = dedupState;
+        this.lanes = lanes;
         this.metrics = metrics;
         this.topics = topics;
     }
@@ -54,10 +56,10 @@ public class Publishing {
      * of the response's topics do not exist, so that each is named in one line and readiness drops until it exists
      * (exactly once, the transactional producer does this itself).
      */
-    public void checkTopics(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, @ExchangeException Exception failure) {
-        if (poll != null && failure != null && (Failures.causedBy(failure, TimeoutException.class)
+    public void checkTopics(@Body Object body, @ExchangeException Exception failure) {
+        if (body instanceof PublishBatch batch && failure != null && (Failures.causedBy(failure, TimeoutException.class)
                 || Failures.causedBy(failure, UnknownTopicOrPartitionException.class))) {
-            topics.get().missing(poll.getBatch().entries().stream().map(PublishBatch.Entry::topic).distinct().toList());
+            topics.get().missing(batch.entries().stream().map(PublishBatch.Entry::topic).distinct().toList());
         }
     }
 
@@ -89,19 +91,20 @@ public class Publishing {
         return split;
     }
 
-    /** Whether message-route claimed anything of the response: else there is nothing to send. */
-    public boolean anythingNew(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        return !poll.getBatch().isEmpty();
+    /** Whether message-route claimed anything of the response (the body, once split): else there is nothing to send. */
+    public boolean anythingNew(@Body Object body) {
+        return body instanceof PublishBatch batch && !batch.isEmpty();
     }
 
     /**
      * After the send, or after a failure anywhere in response-publish (publish-errors): records in the dedup state
-     * what Kafka acknowledged and releases the claims of the rest, which the next poll tries again. Settles each
-     * entry once, however often it is called.
+     * what Kafka acknowledged and releases the claims of the rest, which the next poll tries again, and closes the
+     * chat lanes of those to newer reads that began before now. Settles each entry of the batch (the body, once split)
+     * once, however often it is called.
      */
-    public void settle(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        if (poll == null) {
-            return; // failed before a target poll started: nothing was claimed
+    public void settle(@Body Object body, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        if (!(body instanceof PublishBatch batch) || poll == null) {
+            return; // failed before the split: nothing was claimed
         }
         // counted per topic, not per message: a metric look-up costs more than the rest of settling a message
         Map<String, Integer> published = new HashMap<>();
@@ -109,9 +112,12 @@ public class Publishing {
         Map<String, Integer> deadLettered = new HashMap<>();
         long acknowledgedAt = System.currentTimeMillis();
         boolean failed = false;
-        for (PublishBatch.Entry entry : poll.getBatch().settle()) {
+        List<PublishBatch.Entry> unsettled = batch.settle();
+        poll.claimed(unsettled.size());
+        for (PublishBatch.Entry entry : unsettled) {
             if (!entry.acknowledged()) {
                 dedupState.remove(entry.dedupKey());
+                lanes.failed(entry.record().getHeader(KafkaConstants.KEY, String.class));
                 failed = true;
             } else {
                 dedupState.confirm(entry.dedupKey());

@@ -95,8 +95,8 @@ public class Transactions implements Publisher {
      */
     @Override
     public CompletableFuture<Void> publish(Exchange exchange) {
-        TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
-        return enqueue(poll, poll.getBatch().entries());
+        return enqueue(exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class),
+                exchange.getMessage().getBody(PublishBatch.class).entries());
     }
 
     /**

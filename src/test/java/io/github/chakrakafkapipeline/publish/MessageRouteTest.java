@@ -42,7 +42,8 @@ class MessageRouteTest {
     private static final int MAX_REQUEST_SIZE = 4096;
 
     private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1), false);
-    private final Publishing publishing = new Publishing(dedupState, new PipelineMetrics(() -> null), () -> null);
+    private final Publishing publishing = new Publishing(dedupState, new ChatLanes(),
+            new PipelineMetrics(() -> null), () -> null);
     private CamelContext context;
     private ProducerTemplate template;
 
@@ -167,7 +168,7 @@ class MessageRouteTest {
         return entry;
     }
 
-    /** Sends one message through message-route as response-publish does; the batch entry it made, or null. */
+    /** Sends one message through message-route as response-publish does; the claim it made, or null. */
     private PublishBatch.Entry routeOne(String raw) {
         TargetPoll poll = new TargetPoll(TargetPoll.CHAT_MESSAGES, "c1", PagingStyle.NONE);
         Exchange exchange = new DefaultExchange(context);
@@ -178,6 +179,6 @@ class MessageRouteTest {
         if (done.getException() != null) {
             throw new AssertionError(done.getException());
         }
-        return poll.getBatch().isEmpty() ? null : poll.getBatch().entries().get(0);
+        return done.getProperty(PublishBatch.CLAIM, PublishBatch.Entry.class);
     }
 }
