@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.github.chakrakafkapipeline.poll.TargetPoll;
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.publish.Publishing;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;

@@ -3,7 +3,6 @@ package io.github.chakrakafkapipeline.chakra;
 import java.util.OptionalLong;
 
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;

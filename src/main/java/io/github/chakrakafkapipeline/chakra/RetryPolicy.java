@@ -9,7 +9,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.OptionalLong;
 
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;

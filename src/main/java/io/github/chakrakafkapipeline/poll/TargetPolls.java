@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.chakrakafkapipeline.chakra.MalformedResponseException;
 import io.github.chakrakafkapipeline.chakra.RequestBudget;
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatListing;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;

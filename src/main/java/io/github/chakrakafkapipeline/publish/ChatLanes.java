@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
-import io.github.chakrakafkapipeline.poll.TargetPoll;
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;

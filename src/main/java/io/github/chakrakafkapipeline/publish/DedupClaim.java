@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.dedup.DedupState;
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

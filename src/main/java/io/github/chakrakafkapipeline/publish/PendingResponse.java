@@ -3,7 +3,7 @@ package io.github.chakrakafkapipeline.publish;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.chakrakafkapipeline.poll.TargetPoll;
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 
 /**
  * A response's batch waiting for its transaction: the first {@code count} entries go in it (fewer once Kafka

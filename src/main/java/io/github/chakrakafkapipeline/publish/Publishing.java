@@ -8,11 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.kafka.Failures;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeException;

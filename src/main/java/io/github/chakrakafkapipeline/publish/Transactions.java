@@ -13,13 +13,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.kafka.Failures;
 import io.github.chakrakafkapipeline.kafka.KafkaProblems;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.github.chakrakafkapipeline.PipelineApplication;
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.dedup.DedupState;
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import io.github.chakrakafkapipeline.poll.TargetPolls;
 import io.github.chakrakafkapipeline.testsupport.Topics;
 import io.micrometer.core.instrument.Counter;

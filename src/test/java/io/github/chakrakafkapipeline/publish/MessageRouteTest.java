@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
-import io.github.chakrakafkapipeline.poll.TargetPoll;
 import io.github.chakrakafkapipeline.settings.PagingStyle;
 import io.github.chakrakafkapipeline.testsupport.TestData;
 import io.github.chakrakafkapipeline.testsupport.Topics;

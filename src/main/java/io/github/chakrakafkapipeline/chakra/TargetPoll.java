@@ -1,4 +1,4 @@
-package io.github.chakrakafkapipeline.poll;
+package io.github.chakrakafkapipeline.chakra;
 
 import java.time.Duration;
 
