@@ -3,7 +3,6 @@ package io.github.chakrakafkapipeline.chakra;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.chakrakafkapipeline.settings.PagingStyle;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;

@@ -25,9 +25,9 @@ public class ChatsConfiguration implements CamelConfiguration {
     public ChatActivity chatActivity(CamelContext context,
             @PropertyInject("pipeline.chat.activity.topic") String topic,
             @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis,
-            @PropertyInject("pipeline.delivery") String delivery) {
+            @BeanInject(SettingsConfiguration.PIPELINE_SETTINGS) PipelineSettings settings) {
         return new ChatActivity(topic, () -> KafkaClientConfig.of(context), Duration.ofMillis(loadTimeoutMillis),
-                PipelineSettings.exactlyOnce(delivery));
+                settings.exactlyOnce());
     }
 
     @BindToRegistry(CHAT_LISTING)

@@ -7,6 +7,8 @@ import io.github.chakrakafkapipeline.kafka.KafkaReady;
 import io.github.chakrakafkapipeline.kafka.TopicsConfiguration;
 import io.github.chakrakafkapipeline.metrics.MetricsConfiguration;
 import io.github.chakrakafkapipeline.settings.PipelineSettings;
+import io.github.chakrakafkapipeline.settings.SettingsConfiguration;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -21,9 +23,9 @@ public class DedupConfiguration implements CamelConfiguration {
     public DedupState dedupState(CamelContext context,
             @PropertyInject("pipeline.dedup.topic") String topic,
             @PropertyInject("pipeline.dedup.load.timeout.millis") long loadTimeoutMillis,
-            @PropertyInject("pipeline.delivery") String delivery) {
+            @BeanInject(SettingsConfiguration.PIPELINE_SETTINGS) PipelineSettings settings) {
         return new DedupState(topic, () -> KafkaClientConfig.of(context),
-                Duration.ofMillis(loadTimeoutMillis), PipelineSettings.exactlyOnce(delivery));
+                Duration.ofMillis(loadTimeoutMillis), settings.exactlyOnce());
     }
 
     @Override

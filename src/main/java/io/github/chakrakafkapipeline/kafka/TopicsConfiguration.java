@@ -1,5 +1,7 @@
 package io.github.chakrakafkapipeline.kafka;
 
+import static io.github.chakrakafkapipeline.settings.SettingsConfiguration.required;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +69,5 @@ public class TopicsConfiguration implements CamelConfiguration {
 
     public static KafkaReady kafkaReady(CamelContext context) {
         return context.getRegistry().lookupByNameAndType(KAFKA_READY, KafkaReady.class);
-    }
-
-    private static String required(CamelContext context, String key) {
-        return SettingsConfiguration.required(context, key);
     }
 }

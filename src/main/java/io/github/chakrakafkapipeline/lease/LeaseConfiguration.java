@@ -59,8 +59,7 @@ public class LeaseConfiguration implements CamelConfiguration {
     }
 
     /** Tells {@code leading} whenever this replica takes (true) or loses (false) the lease, with any cluster service. */
-    public static void onLeadership(CamelContext context, Consumer<Boolean> leading)
-            throws Exception {
+    public static void onLeadership(CamelContext context, Consumer<Boolean> leading) throws Exception {
         for (CamelClusterService cluster : context.hasServices(CamelClusterService.class)) {
             cluster.getView(POLL_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) ->
                     leading.accept(leader != null && leader.isLocal()));

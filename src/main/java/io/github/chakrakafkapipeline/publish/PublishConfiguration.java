@@ -3,7 +3,6 @@ package io.github.chakrakafkapipeline.publish;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
-import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatsConfiguration;
 import io.github.chakrakafkapipeline.dedup.DedupConfiguration;
 import io.github.chakrakafkapipeline.dedup.DedupState;
@@ -14,7 +13,6 @@ import io.github.chakrakafkapipeline.lease.LeadershipRelease;
 import io.github.chakrakafkapipeline.lease.LeaseConfiguration;
 import io.github.chakrakafkapipeline.metrics.MetricsConfiguration;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
-import io.github.chakrakafkapipeline.settings.PipelineSettings;
 import io.github.chakrakafkapipeline.settings.SettingsConfiguration;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -32,8 +30,10 @@ public class PublishConfiguration implements CamelConfiguration {
     public static final String PUBLISHING = "publishing";
     public static final String DEDUP_CLAIM = "dedupClaim";
     public static final String BATCH_AGGREGATION = "batchAggregation";
-    public static final String TRANSACTIONS = "transactions";
-    /** The {@link Publisher} response-publish sends each batch with: the transactions, or at least once. */
+    /**
+     * The {@link Publisher} response-publish sends each batch with: {@link Transactions} exactly once, else
+     * {@link AtLeastOncePublisher}; only the one pipeline.delivery names is made.
+     */
     public static final String PUBLISHER = "publisher";
 
     @BindToRegistry(CHAT_LANES)
@@ -47,11 +47,11 @@ public class PublishConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(PUBLISHING)
-    public Publishing publishing(CamelContext context,
-            @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState, @BeanInject(CHAT_LANES) ChatLanes lanes,
-            @BeanInject(MetricsConfiguration.PIPELINE_METRICS) PipelineMetrics metrics) {
-        return new Publishing(dedupState, lanes, metrics, () -> context.getRegistry().lookupByNameAndType(
-                TopicsConfiguration.PIPELINE_TOPICS, PipelineTopics.class));
+    public Publishing publishing(@BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState,
+            @BeanInject(CHAT_LANES) ChatLanes lanes,
+            @BeanInject(MetricsConfiguration.PIPELINE_METRICS) PipelineMetrics metrics,
+            @BeanInject(TopicsConfiguration.PIPELINE_TOPICS) PipelineTopics topics) {
+        return new Publishing(dedupState, lanes, metrics, topics);
     }
 
     /** Kafka's limit on one record is the producer's, camel.component.kafka.max-request-size, however it is set. */
@@ -63,36 +63,10 @@ public class PublishConfiguration implements CamelConfiguration {
                 context.getComponent("kafka", KafkaComponent.class).getConfiguration().getMaxRequestSize()));
     }
 
-    /**
-     * Exactly-once publishing; one transactional.id for all replicas of the pipeline, so that each new leader fences
-     * the one before it. When fenced, this replica gives its lease up, whichever cluster service holds it, so that
-     * the replica that fenced it can lead.
-     * A committed response's exchange goes on (settle, its summary) on threads of its own: on the call threads it
-     * would queue behind every read a poll started.
-     */
-    @BindToRegistry(TRANSACTIONS)
-    public Transactions transactions(CamelContext context, @PropertyInject("pipeline.name") String pipelineName,
-            @PropertyInject("kafka.transaction.timeout.millis") long transactionTimeoutMillis,
-            @BeanInject(TopicsConfiguration.PIPELINE_TOPICS) PipelineTopics topics,
-            @BeanInject(TopicsConfiguration.KAFKA_PROBLEMS) KafkaProblems problems,
-            @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState,
-            @BeanInject(ChatsConfiguration.CHAT_ACTIVITY) ChatActivity chatActivity,
-            @BeanInject(MetricsConfiguration.PIPELINE_METRICS) PipelineMetrics metrics) {
-        ExecutorService publisher = context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions");
-        TransactionalProducer producer = new TransactionalProducer(() -> context.getComponent("kafka",
-                KafkaComponent.class), pipelineName.trim() + ".publisher", Duration.ofMillis(transactionTimeoutMillis),
-                problems, dedupState, metrics,
-                new LeadershipRelease(() -> context.hasServices(CamelClusterService.class), LeaseConfiguration.POLL_LEASE,
-                        context.getExecutorServiceManager().newSingleThreadExecutor(this, "leadership-release")),
-                publisher);
-        return new Transactions(producer, topics, problems, dedupState, chatActivity, metrics, publisher,
-                context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
-    }
-
     @Override
     public void configure(CamelContext context) throws Exception {
         String deadLetter = SettingsConfiguration.required(context, "pipeline.topic.dead-letter");
-        if (PipelineSettings.exactlyOnce(SettingsConfiguration.required(context, "pipeline.delivery"))) {
+        if (SettingsConfiguration.settings(context).exactlyOnce()) {
             Transactions exactlyOnce = transactions(context);
             context.getRegistry().bind(PUBLISHER, exactlyOnce);
             ChatsConfiguration.chatActivity(context).writeThrough(exactlyOnce::publishActivity);
@@ -123,7 +97,28 @@ public class PublishConfiguration implements CamelConfiguration {
         MetricsConfiguration.metrics(context).onStart(metrics -> metrics.registerAtZero(inbound, outbound, deadLetter));
     }
 
-    public static Transactions transactions(CamelContext context) {
-        return context.getRegistry().lookupByNameAndType(TRANSACTIONS, Transactions.class);
+    /**
+     * Exactly-once publishing; one transactional.id for all replicas of the pipeline, so that each new leader fences
+     * the one before it. When fenced, this replica gives its lease up, whichever cluster service holds it, so that
+     * the replica that fenced it can lead.
+     * A committed response's exchange goes on (settle, its summary) on threads of its own: on the call threads it
+     * would queue behind every read a poll started.
+     */
+    private Transactions transactions(CamelContext context) {
+        ExecutorService publisher = context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions");
+        DedupState dedupState = DedupConfiguration.dedupState(context);
+        PipelineMetrics metrics = MetricsConfiguration.metrics(context);
+        KafkaProblems problems = TopicsConfiguration.kafkaProblems(context);
+        TransactionalProducer producer = new TransactionalProducer(() -> context.getComponent("kafka",
+                KafkaComponent.class), SettingsConfiguration.required(context, "pipeline.name") + ".publisher",
+                Duration.ofMillis(Long.parseLong(SettingsConfiguration.required(context,
+                        "kafka.transaction.timeout.millis"))),
+                problems, dedupState, metrics,
+                new LeadershipRelease(() -> context.hasServices(CamelClusterService.class), LeaseConfiguration.POLL_LEASE,
+                        context.getExecutorServiceManager().newSingleThreadExecutor(this, "leadership-release")),
+                publisher);
+        return new Transactions(producer, context.getRegistry().lookupByNameAndType(TopicsConfiguration.PIPELINE_TOPICS,
+                PipelineTopics.class), problems, dedupState, ChatsConfiguration.chatActivity(context), metrics,
+                publisher, context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
     }
 }

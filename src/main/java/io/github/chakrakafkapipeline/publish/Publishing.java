@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import io.github.chakrakafkapipeline.chakra.TargetPoll;
@@ -41,10 +40,9 @@ public class Publishing {
     private final DedupState dedupState;
     private final ChatLanes lanes;
     private final PipelineMetrics metrics;
-    /** Looked up when needed: the topics are bound after this bean. */
-    private final Supplier<PipelineTopics> topics;
+    private final PipelineTopics topics;
 
-    public Publishing(DedupState dedupState, ChatLanes lanes, PipelineMetrics metrics, Supplier<PipelineTopics> topics) {
+    public Publishing(DedupState dedupState, ChatLanes lanes, PipelineMetrics metrics, PipelineTopics topics) {
         this.dedupState = dedupState;
         this.lanes = lanes;
         this.metrics = metrics;
@@ -59,7 +57,7 @@ public class Publishing {
     public void checkTopics(@Body Object body, @ExchangeException Exception failure) {
         if (body instanceof PublishBatch batch && failure != null && (Failures.causedBy(failure, TimeoutException.class)
                 || Failures.causedBy(failure, UnknownTopicOrPartitionException.class))) {
-            topics.get().missing(batch.entries().stream().map(PublishBatch.Entry::topic).distinct().toList());
+            topics.missing(batch.entries().stream().map(PublishBatch.Entry::topic).distinct().toList());
         }
     }
 

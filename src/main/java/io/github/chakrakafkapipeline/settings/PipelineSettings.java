@@ -27,15 +27,17 @@ public final class PipelineSettings {
     private final boolean topicsCreate;
     private final Optional<Integer> topicPartitions;
     private final Optional<Short> topicReplicationFactor;
+    private final boolean exactlyOnce;
 
     private PipelineSettings(List<String> chatIds, List<String> phoneNumbers, boolean discovery, boolean topicsCreate,
-            Optional<Integer> topicPartitions, Optional<Short> topicReplicationFactor) {
+            Optional<Integer> topicPartitions, Optional<Short> topicReplicationFactor, boolean exactlyOnce) {
         this.chatIds = chatIds;
         this.phoneNumbers = phoneNumbers;
         this.discovery = discovery;
         this.topicsCreate = topicsCreate;
         this.topicPartitions = topicPartitions;
         this.topicReplicationFactor = topicReplicationFactor;
+        this.exactlyOnce = exactlyOnce;
     }
 
     /** Reads and checks the settings; {@code lookup} returns a key's resolved value, or null when it is unset. */
@@ -60,7 +62,7 @@ public final class PipelineSettings {
                     + "lease and chat activity topics must be six different topics, not " + topics);
         }
         required(lookup, "pipeline.name");
-        exactlyOnce(lookup.apply("pipeline.delivery"));
+        boolean exactlyOnce = exactlyOnce(lookup.apply("pipeline.delivery"));
         requirePositive("pipeline.lease.session.timeout.millis", lookup.apply("pipeline.lease.session.timeout.millis"));
         requirePositive("pipeline.lease.heartbeat.millis", lookup.apply("pipeline.lease.heartbeat.millis"));
         required(lookup, "kafka.bootstrap.servers");
@@ -90,7 +92,12 @@ public final class PipelineSettings {
                 bool(lookup, "pipeline.topics.create"),
                 optionalPositive(lookup, "pipeline.topics.partitions", Short.MAX_VALUE * 2),
                 optionalPositive(lookup, "pipeline.topics.replication.factor", Short.MAX_VALUE)
-                        .map(Integer::shortValue));
+                        .map(Integer::shortValue), exactlyOnce);
+    }
+
+    /** The delivery guarantee (PIPELINE_DELIVERY): true for exactly-once (Kafka transactions). */
+    public boolean exactlyOnce() {
+        return exactlyOnce;
     }
 
     /** Whether the pipeline creates the topics it writes to that are missing (PIPELINE_TOPICS_CREATE). */

@@ -43,7 +43,7 @@ class MessageRouteTest {
 
     private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1), false);
     private final Publishing publishing = new Publishing(dedupState, new ChatLanes(),
-            new PipelineMetrics(() -> null), () -> null);
+            new PipelineMetrics(() -> null), null);
     private CamelContext context;
     private ProducerTemplate template;
 

@@ -274,7 +274,7 @@ class TransactionEdgesTest {
     }
 
     private static TransactionalProducer producer(RunningPipeline pipeline) {
-        return pipeline.context().getRegistry().lookupByNameAndType(PublishConfiguration.TRANSACTIONS,
+        return pipeline.context().getRegistry().lookupByNameAndType(PublishConfiguration.PUBLISHER,
                 Transactions.class).producer();
     }
 
