@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pages of one target in one poll. The two operations' paging is undocumented, so it is off unless configured:
+ * The pages of one target in one poll: the body of response-fetch while it fetches them. The two operations' paging is undocumented, so it is off unless configured:
  * {@code page} adds {@code page}/{@code limit} to the request body, {@code skip} adds {@code skip}/{@code limit}.
  * Paging stops at an empty page, a page shorter than the limit, {@code _meta.hasMore == false}, a page holding only
  * messages already published, or the maximum number of pages. All pages are collected before anything is published,

@@ -1,17 +1,17 @@
 package io.github.chakrakafkapipeline.chakra;
 
-import java.util.ArrayList;
-import java.util.List;
-
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
 
 /**
- * Starts the paged fetch of a target with its configured paging, feeds it the responses, and hands out what is left
- * to publish.
+ * The paging of response-fetch: starts a target's {@link PagedFetch} with its configured paging, which is then the
+ * body, and gathers each response into it. While a page is called, the fetch waits in Camel's claim check; popping it
+ * back, this strategy adds the response (the body then) to it, and the fetch is the body again.
  */
-public class ResponsePaging {
+public class ResponsePaging implements AggregationStrategy {
 
     private final int pageSize;
     private final int maxPages;
@@ -24,38 +24,26 @@ public class ResponsePaging {
     }
 
     /** {@code request} is the configured request body; paging adds its fields to it. */
-    public void start(@Body String request, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        poll.setPaging(new PagedFetch(poll.getTarget(), request, poll.getPagingStyle(), pageSize, maxPages));
+    public PagedFetch start(@Body String request, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        return new PagedFetch(poll.getTarget(), request, poll.getPagingStyle(), pageSize, maxPages);
     }
 
     /** Whether another page is to be fetched: the loop of response-fetch. */
-    public boolean more(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        return poll.getPaging().isMore();
+    public boolean more(@Body PagedFetch fetch) {
+        return fetch.isMore();
     }
 
     /** The request body of the next page. */
-    public String nextRequest(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        return poll.getPaging().nextRequest();
+    public String nextRequest(@Body PagedFetch fetch) {
+        return fetch.nextRequest();
     }
 
-    public void collect(@Body ResponsePage page, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        poll.getPaging().accept(page, dedupState::contains);
-    }
-
-    /**
-     * The fetched messages, oldest first, less those already published: most of every response in the steady state,
-     * counted here as duplicates before any of them goes through message-route, whose dedup step decides for the rest.
-     */
-    public List<ReceivedMessage> unpublished(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        List<ReceivedMessage> fetched = poll.getPaging().messages();
-        List<ReceivedMessage> fresh = new ArrayList<>(fetched.size());
-        for (ReceivedMessage message : fetched) {
-            if (message.externalId() == null || !dedupState.contains(message.externalId())) {
-                fresh.add(message);
-            }
-        }
-        poll.received(fetched.size());
-        poll.duplicates(fetched.size() - fresh.size());
-        return fresh;
+    /** The claim check's pop: {@code page}'s body is the response just parsed, {@code fetch}'s the fetch set aside. */
+    @Override
+    public Exchange aggregate(Exchange page, Exchange fetch) {
+        PagedFetch pages = fetch.getMessage().getBody(PagedFetch.class);
+        pages.accept(page.getMessage().getBody(ResponsePage.class), dedupState::contains);
+        page.getMessage().setBody(pages);
+        return page;
     }
 }

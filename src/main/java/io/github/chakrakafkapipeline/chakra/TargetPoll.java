@@ -2,13 +2,12 @@ package io.github.chakrakafkapipeline.chakra;
 
 import java.time.Duration;
 
-import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.settings.PagingStyle;
 
 /**
- * Everything about polling one target (a chat id or a phone number) once: which ChakraHQ operation, which target, the
- * paging state and the counts for the summary line. The routes reach it as the
- * exchange property {@value #PROPERTY}, e.g. {@code ${exchangeProperty.targetPoll.target}}; it prints as
+ * One read of one target (a chat id or a phone number), as a poll started it: which ChakraHQ operation, which target,
+ * why, with which paging, and the activity to record for it. It never changes: what the read fetches and what becomes
+ * of it travel in the exchange body. The routes hold it in the exchange property {@value #PROPERTY}, and it prints as
  * {@code <operation> <target>}, the prefix of every log line about the target.
  */
 public final class TargetPoll {
@@ -32,18 +31,8 @@ public final class TargetPoll {
     private final String target;
     private final PagingStyle pagingStyle;
     private final String reason;
-    /** The chat's activity (ChakraHQ's updatedAt) to record once its messages reached Kafka; null when none. */
     private final Long activity;
-    private volatile boolean activityRecorded;
-    private volatile boolean begun;
     private final long startedNanos = System.nanoTime();
-    private PagedFetch paging;
-    private int received;
-    private int duplicates;
-    private int claimed;
-    private int published;
-    private int deadLettered;
-    private volatile long elapsedNanos = -1;
 
     public TargetPoll(String operation, String target, PagingStyle pagingStyle) {
         this(operation, target, pagingStyle, LISTED, null);
@@ -62,16 +51,9 @@ public final class TargetPoll {
         return reason;
     }
 
-    /**
-     * The activity to record for the chat once its messages reached Kafka: null when there is none, when it was
-     * recorded already (in the transaction of the messages), or when paging stopped before the oldest new message.
-     */
-    public Long getActivityToRecord() {
-        return activity == null || activityRecorded || paging == null || paging.isTruncated() ? null : activity;
-    }
-
-    public void activityRecorded() {
-        activityRecorded = true;
+    /** The chat's activity (ChakraHQ's updatedAt) to record once its messages reached Kafka; null when none. */
+    public Long getActivity() {
+        return activity;
     }
 
     public String getOperation() {
@@ -86,51 +68,6 @@ public final class TargetPoll {
         return pagingStyle;
     }
 
-    /** The paged fetch, once response-fetch started it. */
-    public PagedFetch getPaging() {
-        return paging;
-    }
-
-    public void setPaging(PagedFetch paging) {
-        this.paging = paging;
-    }
-
-    /** Messages received in the response(s), whatever became of them. */
-    public void received(int messages) {
-        received += messages;
-    }
-
-    /** Messages not published because they were published before, or are being published by another poll. */
-    public void duplicates(int messages) {
-        duplicates += messages;
-    }
-
-    /** Messages message-route claimed for the batch, whatever Kafka then did with them. */
-    public void claimed(int messages) {
-        claimed += messages;
-    }
-
-    public void published(int messages) {
-        published += messages;
-    }
-
-    public void deadLettered(int elements) {
-        deadLettered += elements;
-    }
-
-    public int getReceived() {
-        return received;
-    }
-
-    public int getDuplicates() {
-        return duplicates;
-    }
-
-    /** Messages that message-route stopped on purpose (a filter added by ops), neither duplicates nor published. */
-    public int getDropped() {
-        return Math.max(0, received - duplicates - claimed);
-    }
-
     /** Whether this read started before that moment (System.nanoTime). */
     public boolean startedBefore(long nanos) {
         return startedNanos - nanos < 0;
@@ -139,33 +76,6 @@ public final class TargetPoll {
     /** How long since this read started. */
     public Duration age() {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
-    }
-
-    /** Whether a call thread took the read up (it then always ends, and says so). */
-    public boolean isBegun() {
-        return begun;
-    }
-
-    public void begun() {
-        begun = true;
-    }
-
-    /** Whether the read ended well: every new message reached Kafka (set by {@link #finish}). */
-    public boolean isFinished() {
-        return elapsedNanos >= 0;
-    }
-
-    /** Marks the poll of this target done, for the summary's time. */
-    public Duration finish() {
-        elapsedNanos = System.nanoTime() - startedNanos;
-        return Duration.ofNanos(elapsedNanos);
-    }
-
-    /** The summary line's text: what became of the target's messages in this poll. */
-    public String getSummary() {
-        String dropped = getDropped() > 0 ? ", " + getDropped() + " dropped by message-route" : "";
-        return received + " received, " + published + " new published, " + duplicates + " duplicates, "
-                + deadLettered + " dead-lettered" + dropped + " in " + Duration.ofNanos(elapsedNanos).toMillis() + " ms";
     }
 
     @Override

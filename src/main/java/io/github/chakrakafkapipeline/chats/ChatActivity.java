@@ -46,7 +46,7 @@ public class ChatActivity extends ServiceSupport {
     private final Duration loadTimeout;
     private final boolean transactional;
     /** Exactly once: writes a chat's activity record alone, in a transaction (when its read published nothing). */
-    private volatile Function<TargetPoll, CompletableFuture<Void>> transactionalWrite;
+    private volatile Function<ProducerRecord<String, String>, CompletableFuture<Void>> transactionalWrite;
 
     private final Map<String, Long> read = new ConcurrentHashMap<>();
     private final Map<String, Long> changed = new ConcurrentHashMap<>();
@@ -63,7 +63,7 @@ public class ChatActivity extends ServiceSupport {
     }
 
     /** Exactly once: how an activity record is written on its own (a transaction of the pipeline's producer). */
-    public void writeThrough(Function<TargetPoll, CompletableFuture<Void>> write) {
+    public void writeThrough(Function<ProducerRecord<String, String>, CompletableFuture<Void>> write) {
         this.transactionalWrite = write;
     }
 
@@ -173,15 +173,17 @@ public class ChatActivity extends ServiceSupport {
 
     /**
      * Records the activity of the exchange's chat, once its messages reached Kafka, when no transaction of its
-     * messages carried it already (its read published nothing new, or delivery is at least once).
+     * messages carried it already (its read published nothing new, or delivery is at least once: response-fetch's
+     * filter asks the batch).
      */
     public CompletableFuture<Void> write(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        Long activity = poll.getActivityToRecord();
+        Long activity = poll.getActivity();
         if (activity == null) {
             return CompletableFuture.completedFuture(null);
         }
         if (transactional) {
-            return transactionalWrite.apply(poll);
+            String chat = poll.getTarget();
+            return transactionalWrite.apply(record(chat, activity)).thenRun(() -> recorded(chat, activity));
         }
         try {
             // waits here (milliseconds) rather than go on in the producer's callback, on Kafka's network thread
@@ -196,7 +198,6 @@ public class ChatActivity extends ServiceSupport {
                     + poll.getTarget() + " within " + WRITE_WAIT.toMillis() + " ms", e));
         }
         recorded(poll.getTarget(), activity);
-        poll.activityRecorded();
         return CompletableFuture.completedFuture(null);
     }
 }

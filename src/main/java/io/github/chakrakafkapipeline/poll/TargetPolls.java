@@ -16,8 +16,10 @@ import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatListing;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
+import io.github.chakrakafkapipeline.publish.PublishBatch;
 import io.github.chakrakafkapipeline.settings.PagingStyle;
 import io.github.chakrakafkapipeline.settings.PipelineSettings;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -49,10 +51,21 @@ public class TargetPolls {
     private final Duration backoffMax;
     private final PagingStyle chatPaging;
     private final PagingStyle phonePaging;
-    private final Map<String, TargetPoll> running = new ConcurrentHashMap<>();
+    private final Map<String, Read> running = new ConcurrentHashMap<>();
     private final Map<String, Failures> backingOff = new ConcurrentHashMap<>();
     private volatile long lastSuccessMillis;
     private volatile boolean overBudgetReported;
+
+    /** A read under way: whether a call thread took it up (it then always ends, and says so), and whether it ended well. */
+    private static final class Read {
+        final TargetPoll poll;
+        volatile boolean begun;
+        volatile boolean finished;
+
+        Read(TargetPoll poll) {
+            this.poll = poll;
+        }
+    }
 
     /** Consecutive failures of one target, and when it may be read again (System.nanoTime). */
     private record Failures(int count, long notBefore) {
@@ -120,18 +133,18 @@ public class TargetPolls {
             return;
         }
         PagingStyle paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
-        TargetPoll poll = new TargetPoll(operation, target, paging, reason, activityValue);
-        TargetPoll before = running.putIfAbsent(key, poll);
+        Read read = new Read(new TargetPoll(operation, target, paging, reason, activityValue));
+        Read before = running.putIfAbsent(key, read);
         // a read that never began (its route was being reloaded, say) would hold its target forever; a read that began
         // always ends, and one waiting for a call thread is not that old unless thousands of targets are listed
-        if (before != null && !before.isBegun() && before.age().compareTo(NEVER_BEGUN) > 0
-                && running.replace(key, before, poll)) {
-            LOG.warn("{}: its read was started {} min ago and never began; starting it again", poll,
-                    before.age().toMinutes());
+        if (before != null && !before.begun && before.poll.age().compareTo(NEVER_BEGUN) > 0
+                && running.replace(key, before, read)) {
+            LOG.warn("{}: its read was started {} min ago and never began; starting it again", read.poll,
+                    before.poll.age().toMinutes());
             before = null;
         }
         if (before == null) {
-            due.add(poll);
+            due.add(read.poll);
         }
     }
 
@@ -140,36 +153,39 @@ public class TargetPolls {
      * being read, and a failure counts towards its pause.
      */
     public void begin(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
-        poll.begun();
+        Read started = running.computeIfAbsent(key(poll.getOperation(), poll.getTarget()), key -> new Read(poll));
+        // another read of the target under way (not one that due() started): this one is not tracked
+        Read read = started.poll == poll ? started : new Read(poll);
+        read.begun = true;
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                ended(poll, done.getProperty(Exchange.EXCEPTION_CAUGHT, done.getException(), Throwable.class));
+                ended(read, done.getProperty(Exchange.EXCEPTION_CAUGHT, done.getException(), Throwable.class));
             }
         });
     }
 
     /**
-     * The last step of a read that ended well: counts what became of its messages in the metrics, and returns the
-     * summary line that response-fetch logs.
+     * The last step of a read that ended well, every new message in Kafka: counts what became of its messages (the
+     * batch) in the metrics, and returns the summary line that response-fetch logs.
      */
-    public String finish(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        Duration elapsed = poll.finish();
-        metrics.fetched(poll.getOperation(), poll.getReceived());
-        metrics.duplicates(poll.getOperation(), poll.getDuplicates());
+    public String finish(@Body PublishBatch batch, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        Read read = running.get(key(poll.getOperation(), poll.getTarget()));
+        if (read != null && read.poll == poll) {
+            read.finished = true;
+        }
+        Duration elapsed = poll.age();
+        metrics.fetched(poll.getOperation(), batch.received());
+        metrics.duplicates(poll.getOperation(), batch.duplicates());
         metrics.targetPolled(poll.getOperation(), elapsed);
-        return poll + ": " + poll.getSummary();
+        return poll + ": " + batch.summary(elapsed);
     }
 
-    /** Whether a chat read by discovery has its activity still to record (nothing of it was new, or at least once). */
-    public boolean activityUnrecorded(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        return poll.getActivityToRecord() != null;
-    }
-
-    private void ended(TargetPoll poll, Throwable failure) {
+    private void ended(Read read, Throwable failure) {
+        TargetPoll poll = read.poll;
         String key = key(poll.getOperation(), poll.getTarget());
-        running.remove(key, poll);
-        if (poll.isFinished()) {
+        running.remove(key, read);
+        if (read.finished) {
             backingOff.remove(key);
             succeeded();
         } else if (chakraFailure(failure)) {

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
+import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import org.apache.camel.Exchange;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * chat at once would otherwise split its new messages between two transactions that commit in either order, and a
  * newer message would overtake an older one. A response enters the lanes of its chats before it looks at what is
  * new, waiting while another response of one of them is under way, and leaves them when its exchange is done: its
- * transaction committed or aborted, its claims settled. Reads of other chats go on meanwhile.
+ * transaction committed or aborted, its claims settled. Reads of other chats go on meanwhile. The body is the read's
+ * complete {@link PagedFetch}.
  * <p>
  * Written here because Camel's EIPs serialize by route or by correlation key within one aggregator, not across two
  * routes' exchanges for the lifetime of an asynchronous publish. A processor, since it registers the exchange's
@@ -43,8 +45,9 @@ public class ChatLanes implements Processor {
     @Override
     public void process(Exchange exchange) throws InterruptedException {
         TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
+        PagedFetch fetch = exchange.getMessage().getBody(PagedFetch.class);
         // in order of chat id, so that two responses that share several chats cannot wait for each other
-        List<String> chats = poll.getPaging().messages().stream().map(ReceivedMessage::chat).filter(Objects::nonNull)
+        List<String> chats = fetch.messages().stream().map(ReceivedMessage::chat).filter(Objects::nonNull)
                 .distinct().sorted().toList();
         int entered = 0;
         try {
@@ -65,7 +68,7 @@ public class ChatLanes implements Processor {
             }
         }
         if (!stale.isEmpty()) {
-            poll.getPaging().leaveOut(stale);
+            fetch.leaveOut(stale);
             LOG.info("{}: chats {} are left to the next poll: an earlier read of them failed while this one ran, so "
                     + "this one may lack older messages, which no newer one may overtake", poll.getTarget(), stale);
         }

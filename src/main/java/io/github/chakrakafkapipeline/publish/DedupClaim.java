@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
-import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -73,13 +72,14 @@ public class DedupClaim implements Processor {
         String dedupKey = externalId == null ? "dead-letter:" + sha256(value)
                 : deadLetter ? "dead-letter:" + externalId : externalId;
         if (!dedupState.add(dedupKey)) {
-            exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class).duplicates(1);
+            exchange.setProperty(PublishBatch.DUPLICATE, Boolean.TRUE);
             return;
         }
         // the message itself becomes the record: nothing changes it once its exchange has passed this last step; a
         // dead letter too large for Kafka keeps what fits (the dedup key above is of the whole text: reported once)
         message.setBody(tooLarge ? recordLimit.cut(key, value, message.getHeaders()) : value);
-        exchange.setProperty(PublishBatch.CLAIM, new PublishBatch.Entry(message, dedupKey, topic, deadLetter, timestamp));
+        exchange.setProperty(PublishBatch.CLAIM, new PublishBatch.Entry(message, dedupKey,
+                dedupState.record(dedupKey), topic, deadLetter, timestamp));
     }
 
     private static String sha256(String text) {

@@ -3,7 +3,7 @@ package io.github.chakrakafkapipeline.publish;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.chakrakafkapipeline.chakra.TargetPoll;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * A response's batch waiting for its transaction: the first {@code count} entries go in it (fewer once Kafka
@@ -11,19 +11,21 @@ import io.github.chakrakafkapipeline.chakra.TargetPoll;
  */
 final class PendingResponse {
     final List<PublishBatch.Entry> entries;
-    /** The chat read, whose activity is recorded with its messages (discovery); null for none. */
-    final TargetPoll activityOf;
-    final Long activity;
+    /** The record of the chat's activity, sent with the messages (discovery); null for none. */
+    final ProducerRecord<String, String> activityRecord;
+    /** What to do once the activity record is in Kafka. */
+    final Runnable activityRecorded;
     final CompletableFuture<Void> done = new CompletableFuture<>();
     int count;
     RuntimeException refusal;
     /** Cut before a record for a topic that does not exist: what went before is published, the rest waits. */
     boolean heldBack;
 
-    PendingResponse(List<PublishBatch.Entry> entries, TargetPoll poll) {
+    PendingResponse(List<PublishBatch.Entry> entries, ProducerRecord<String, String> activityRecord,
+            Runnable activityRecorded) {
         this.entries = entries;
         this.count = entries.size();
-        this.activity = poll.getActivityToRecord();
-        this.activityOf = activity == null ? null : poll;
+        this.activityRecord = activityRecord;
+        this.activityRecorded = activityRecorded;
     }
 }

@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline.publish;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
+import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatsConfiguration;
 import io.github.chakrakafkapipeline.dedup.DedupConfiguration;
 import io.github.chakrakafkapipeline.dedup.DedupState;
@@ -48,10 +49,11 @@ public class PublishConfiguration implements CamelConfiguration {
 
     @BindToRegistry(PUBLISHING)
     public Publishing publishing(@BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState,
+            @BeanInject(ChatsConfiguration.CHAT_ACTIVITY) ChatActivity chatActivity,
             @BeanInject(CHAT_LANES) ChatLanes lanes,
             @BeanInject(MetricsConfiguration.PIPELINE_METRICS) PipelineMetrics metrics,
             @BeanInject(TopicsConfiguration.PIPELINE_TOPICS) PipelineTopics topics) {
-        return new Publishing(dedupState, lanes, metrics, topics);
+        return new Publishing(dedupState, chatActivity, lanes, metrics, topics);
     }
 
     /** Kafka's limit on one record is the producer's, camel.component.kafka.max-request-size, however it is set. */
@@ -118,7 +120,7 @@ public class PublishConfiguration implements CamelConfiguration {
                         context.getExecutorServiceManager().newSingleThreadExecutor(this, "leadership-release")),
                 publisher);
         return new Transactions(producer, context.getRegistry().lookupByNameAndType(TopicsConfiguration.PIPELINE_TOPICS,
-                PipelineTopics.class), problems, dedupState, ChatsConfiguration.chatActivity(context), metrics,
+                PipelineTopics.class), problems, metrics,
                 publisher, context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
     }
 }

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.github.chakrakafkapipeline.chakra.PagedFetch;
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import io.github.chakrakafkapipeline.chakra.TargetPoll;
+import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.kafka.Failures;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
@@ -38,12 +40,15 @@ public class Publishing {
     public static final String POLLED_TARGET = "chakra.polledTarget";
 
     private final DedupState dedupState;
+    private final ChatActivity chatActivity;
     private final ChatLanes lanes;
     private final PipelineMetrics metrics;
     private final PipelineTopics topics;
 
-    public Publishing(DedupState dedupState, ChatLanes lanes, PipelineMetrics metrics, PipelineTopics topics) {
+    public Publishing(DedupState dedupState, ChatActivity chatActivity, ChatLanes lanes, PipelineMetrics metrics,
+            PipelineTopics topics) {
         this.dedupState = dedupState;
+        this.chatActivity = chatActivity;
         this.lanes = lanes;
         this.metrics = metrics;
         this.topics = topics;
@@ -62,15 +67,38 @@ public class Publishing {
     }
 
     /**
-     * The response's new messages as the exchanges message-route sees, oldest first: the body is the message as
+     * The batch of a complete fetch: its messages oldest first, less those already published (most of every response
+     * once caught up), counted as duplicates before any of them goes through message-route, whose dedup step decides
+     * for the rest.
+     */
+    public PublishBatch unpublished(@Body PagedFetch fetch, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
+        List<ReceivedMessage> fetched = fetch.messages();
+        List<ReceivedMessage> fresh = new ArrayList<>(fetched.size());
+        for (ReceivedMessage message : fetched) {
+            if (message.externalId() == null || !dedupState.contains(message.externalId())) {
+                fresh.add(message);
+            }
+        }
+        // a fetch that stopped short of the oldest new message has not read the chat as far as its activity says
+        Long activity = fetch.isTruncated() ? null : poll.getActivity();
+        if (activity == null) {
+            return new PublishBatch(fresh, fetched.size());
+        }
+        String chat = poll.getTarget();
+        return new PublishBatch(fresh, fetched.size(), activity, chatActivity.record(chat, activity),
+                () -> chatActivity.recorded(chat, activity));
+    }
+
+    /**
+     * The batch's new messages as the exchanges message-route sees, oldest first: the body is the message as
      * received ({@code ${body.field('dataType')}}), the headers are the record's: its key (the chat id) and the
      * chakra.* headers. They are set here rather than in message-route because reading the body from a route (OGNL)
      * costs several times a header lookup, per message (measured with the benchmark's backfill).
      */
-    public List<Message> messages(@Body List<ReceivedMessage> messages, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll,
+    public List<Message> messages(@Body PublishBatch batch, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll,
             Exchange exchange) {
-        List<Message> split = new ArrayList<>(messages.size());
-        for (ReceivedMessage received : messages) {
+        List<Message> split = new ArrayList<>(batch.messages().size());
+        for (ReceivedMessage received : batch.messages()) {
             Message message = new DefaultMessage(exchange.getContext());
             message.setBody(received);
             if (received.externalId() != null && !received.externalId().isBlank()) {
@@ -90,8 +118,16 @@ public class Publishing {
     }
 
     /** Whether message-route claimed anything of the response (the body, once split): else there is nothing to send. */
-    public boolean anythingNew(@Body Object body) {
-        return body instanceof PublishBatch batch && !batch.isEmpty();
+    public boolean anythingNew(@Body PublishBatch batch) {
+        return !batch.isEmpty();
+    }
+
+    /**
+     * Whether a chat read by discovery has its activity still to record, once its messages reached Kafka: it did not go
+     * in their transaction (nothing of it was new, or at least once).
+     */
+    public boolean activityUnrecorded(@Body PublishBatch batch) {
+        return batch.activityToRecord() != null;
     }
 
     /**
@@ -101,7 +137,7 @@ public class Publishing {
      * once, however often it is called.
      */
     public void settle(@Body Object body, @ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll) {
-        if (!(body instanceof PublishBatch batch) || poll == null) {
+        if (!(body instanceof PublishBatch batch)) {
             return; // failed before the split: nothing was claimed
         }
         // counted per topic, not per message: a metric look-up costs more than the rest of settling a message
@@ -111,7 +147,6 @@ public class Publishing {
         long acknowledgedAt = System.currentTimeMillis();
         boolean failed = false;
         List<PublishBatch.Entry> unsettled = batch.settle();
-        poll.claimed(unsettled.size());
         for (PublishBatch.Entry entry : unsettled) {
             if (!entry.acknowledged()) {
                 dedupState.remove(entry.dedupKey());
@@ -135,11 +170,11 @@ public class Publishing {
             metrics.publishFailed(poll.getOperation());
         }
         published.forEach((topic, messages) -> {
-            poll.published(messages);
+            batch.published(messages);
             metrics.published(poll.getOperation(), topic, messages, newest.get(topic));
         });
         deadLettered.forEach((topic, elements) -> {
-            poll.deadLettered(elements);
+            batch.deadLettered(elements);
             metrics.deadLettered(poll.getOperation(), topic, elements);
         });
     }

@@ -13,9 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import io.github.chakrakafkapipeline.chakra.TargetPoll;
-import io.github.chakrakafkapipeline.chats.ChatActivity;
-import io.github.chakrakafkapipeline.dedup.DedupState;
 import io.github.chakrakafkapipeline.kafka.Failures;
 import io.github.chakrakafkapipeline.kafka.KafkaProblems;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
@@ -24,6 +21,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -40,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * published at once would meet in one producer's transaction, and the dedup records (sent by another producer)
  * could not join it. This class is the group commit; the producer's life and fencing are {@link TransactionalProducer},
  * the records as camel-kafka makes them {@link KafkaRecords}, the topics that cannot be written to now {@link HeldTopics}.
+ * The dedup and chat activity records come with the batch, made by their states: this class sends them, knowing
+ * nothing of what they mean.
  * <p>
  * One producer holds one transaction at a time, on one thread; each costs several round trips to the broker whatever
  * its size (tens of milliseconds), so the responses that are ready meanwhile share the next one (a group commit), and a
@@ -58,8 +58,6 @@ public class Transactions implements Publisher {
 
     private final TransactionalProducer producer;
     private final HeldTopics heldTopics;
-    private final DedupState dedupState;
-    private final ChatActivity chatActivity;
     private final PipelineMetrics metrics;
     private final Queue<PendingResponse> ready = new ConcurrentLinkedQueue<>();
     private final Semaphore waiting = new Semaphore(MAX_WAITING);
@@ -71,12 +69,9 @@ public class Transactions implements Publisher {
     private long begunAt;
 
     public Transactions(TransactionalProducer producer, PipelineTopics topics, KafkaProblems problems,
-            DedupState dedupState, ChatActivity chatActivity, PipelineMetrics metrics, ExecutorService publisher,
-            Executor continuation) {
+            PipelineMetrics metrics, ExecutorService publisher, Executor continuation) {
         this.producer = producer;
         this.heldTopics = new HeldTopics(topics, problems, () -> String.valueOf(producer.configuration().getBrokers()));
-        this.dedupState = dedupState;
-        this.chatActivity = chatActivity;
         this.metrics = metrics;
         this.publisher = publisher;
         this.continuation = continuation;
@@ -88,26 +83,26 @@ public class Transactions implements Publisher {
     }
 
     /**
-     * Publishes the batch of the exchange's target poll in a transaction, shared with the batches ready at the same
+     * Publishes the exchange's batch (the body) in a transaction, shared with the batches ready at the same
      * time. The future completes once it committed, each record then knowing its offset, as camel-kafka's send leaves
      * them (header {@link KafkaConstants#KAFKA_RECORD_META}). It fails when the transaction failed: nothing of it is
      * visible to a read_committed consumer, and Publishing.settle releases every claim.
      */
     @Override
     public CompletableFuture<Void> publish(Exchange exchange) {
-        return enqueue(exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class),
-                exchange.getMessage().getBody(PublishBatch.class).entries());
+        PublishBatch batch = exchange.getMessage().getBody(PublishBatch.class);
+        return enqueue(new PendingResponse(batch.entries(), batch.activityRecord(), batch::activityRecorded));
     }
 
     /**
      * Records the activity of a chat whose read published nothing new, in a transaction (shared like the others), so
      * that a consumer and a replica see it only with what it stands for.
      */
-    public CompletableFuture<Void> publishActivity(TargetPoll poll) {
-        return enqueue(poll, List.of());
+    public CompletableFuture<Void> publishActivity(ProducerRecord<String, String> activityRecord) {
+        return enqueue(new PendingResponse(List.of(), activityRecord, () -> { }));
     }
 
-    private CompletableFuture<Void> enqueue(TargetPoll poll, List<PublishBatch.Entry> entries) {
+    private CompletableFuture<Void> enqueue(PendingResponse mine) {
         try {
             producer.failFast().check();
             waiting.acquire();
@@ -117,7 +112,6 @@ public class Transactions implements Publisher {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
         }
-        PendingResponse mine = new PendingResponse(entries, poll);
         mine.done.whenComplete((nothing, failure) -> waiting.release());
         ready.add(mine);
         try {
@@ -183,9 +177,8 @@ public class Transactions implements Publisher {
             producer.failFast().clear(); // whatever failed or refused before is mended
             heldTopics.resolve(group);
             group.forEach(pending -> {
-                if (pending.refusal == null && !pending.heldBack && pending.activityOf != null) {
-                    chatActivity.recorded(pending.activityOf.getTarget(), pending.activity);
-                    pending.activityOf.activityRecorded();
+                if (pending.refusal == null && !pending.heldBack && pending.activityRecord != null) {
+                    pending.activityRecorded.run();
                 }
                 if (pending.refusal == null) {
                     pending.done.complete(null);
@@ -273,14 +266,14 @@ public class Transactions implements Publisher {
             for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
                 Future<RecordMetadata> message = transactional.send(KafkaRecords.record(entry.record(), configuration));
                 sent.add(message);
-                if (SendResults.failed(message) || SendResults.failed(transactional.send(dedupState.record(entry.dedupKey())))) {
+                if (SendResults.failed(message) || SendResults.failed(transactional.send(entry.dedupRecord()))) {
                     // the transaction cannot commit now; each further send would first wait up to max.block.ms for
                     // metadata (the Kafka 4 client forgets it when every broker is gone, to bootstrap again)
                     return;
                 }
             }
-            if (pending.activityOf != null && pending.refusal == null && !pending.heldBack) {
-                transactional.send(chatActivity.record(pending.activityOf.getTarget(), pending.activity));
+            if (pending.activityRecord != null && pending.refusal == null && !pending.heldBack) {
+                transactional.send(pending.activityRecord);
             }
         }
     }

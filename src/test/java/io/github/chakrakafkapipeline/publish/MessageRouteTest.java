@@ -42,7 +42,7 @@ class MessageRouteTest {
     private static final int MAX_REQUEST_SIZE = 4096;
 
     private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1), false);
-    private final Publishing publishing = new Publishing(dedupState, new ChatLanes(),
+    private final Publishing publishing = new Publishing(dedupState, null, new ChatLanes(),
             new PipelineMetrics(() -> null), null);
     private CamelContext context;
     private ProducerTemplate template;
@@ -173,7 +173,8 @@ class MessageRouteTest {
         TargetPoll poll = new TargetPoll(TargetPoll.CHAT_MESSAGES, "c1", PagingStyle.NONE);
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(TargetPoll.PROPERTY, poll);
-        List<Message> messages = publishing.messages(List.of(TestData.message(raw)), poll, exchange);
+        PublishBatch batch = new PublishBatch(List.of(TestData.message(raw)), 1);
+        List<Message> messages = publishing.messages(batch, poll, exchange);
         exchange.setIn(messages.get(0));
         Exchange done = template.send("direct:message-route", exchange);
         if (done.getException() != null) {
