@@ -28,8 +28,11 @@ final class Report {
     static final String HTTP_JDK = "HTTP calls only, JDK HttpClient";
     static final String HTTP_APACHE = "HTTP calls only, Apache HttpClient 5";
     private static final String[] CONTENDERS = {Benchmark.A, Benchmark.B, Benchmark.C, Benchmark.D};
-    /** The targets of the backfill: (a)/(d) is the exactly-once issue's; x/(b) is issue 5's, set for at-least-once. */
-    private static final double EXACTLY_ONCE_TARGET = 0.80;
+    /**
+     * The targets of the backfill: (a)/(d) is issue 19's (the exactly-once issue asked 0.80); x/(b) is issue 5's, set
+     * for at-least-once, which issue 19 asks of (a) as well.
+     */
+    private static final double EXACTLY_ONCE_TARGET = 0.90;
     private static final double HAND_WRITTEN_TARGET = 0.50;
     private static final double FAILOVER_TARGET_SECONDS = 15;
 
@@ -406,8 +409,9 @@ final class Report {
 
         // summary
         md.append("\n## Targets\n\n| target | figure | |\n|---|---|---|\n")
-                .append(String.format(Locale.ROOT, "| backfill exactly-once (a) at least 80 %% of at-least-once (d) |"
-                        + " (a)/(d) = %.3f | %s |%n", adMedian, verdict(adMedian, adMedian >= EXACTLY_ONCE_TARGET)))
+                .append(String.format(Locale.ROOT, "| backfill exactly-once (a) at least %.0f %% of at-least-once (d) |"
+                        + " (a)/(d) = %.3f | %s |%n", EXACTLY_ONCE_TARGET * 100, adMedian,
+                        verdict(adMedian, adMedian >= EXACTLY_ONCE_TARGET)))
                 .append(String.format(Locale.ROOT, "| backfill at-least-once (d) at least 50 %% of (b) (issue 5, set"
                         + " for at-least-once) | (d)/(b) = %.3f | %s |%n", dbMedian,
                         verdict(dbMedian, dbMedian >= HAND_WRITTEN_TARGET)))
