@@ -1,13 +1,10 @@
 package io.github.chakrakafkapipeline.dedup;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Queue;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,7 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +56,8 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     private final FingerprintSet published = new FingerprintSet();
     /** The claimed keys, with their fingerprints: confirm() records a key without hashing it again. */
     private final Map<String, Fingerprint> claimed = new ConcurrentHashMap<>();
-    private final Queue<CompletableFuture<Void>> catchUps = new ConcurrentLinkedQueue<>();
     private Producer<String, String> producer;
-    private CompactedTopicReader follower;
-    private Thread following;
-    private volatile boolean running;
+    private volatile DedupFollower follower;
     private volatile boolean loaded;
     private volatile boolean behind;
     /** Exactly once, while this replica leads: the others are fenced, so nobody else writes the dedup topic. */
@@ -91,17 +84,14 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         }
         long started = System.nanoTime();
         Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
-        follower = CompactedTopicReader.load(topic, "dedup", "publish duplicates", kafkaConfig, loadTimeout,
-                this::remember);
+        CompactedTopicReader reader = CompactedTopicReader.load(topic, "dedup", "publish duplicates", kafkaConfig,
+                loadTimeout, this::remember);
         if (!transactional) {
             Map<String, Object> config = KafkaClientConfig.stateProducer(kafkaConfig);
             config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
             producer = new KafkaProducer<>(config);
         }
-        running = true;
-        following = new Thread(this::follow, "dedup-state-follower");
-        following.setDaemon(true);
-        following.start();
+        follower = new DedupFollower(topic, reader, () -> current, CATCH_UP_WAIT);
         loaded = true;
         LOG.info("Loaded the dedup state, {} message ids, from topic {} in {} ms", published.size(), topic,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -114,11 +104,9 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
 
     @Override
     protected void doStop() throws InterruptedException {
-        running = false;
-        if (following != null) {
-            follower.wakeup();
-            following.join(Duration.ofSeconds(10).toMillis());
-            following = null;
+        if (follower != null) {
+            follower.stop();
+            follower = null;
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(30)); // waits for the last records to be acknowledged
@@ -207,6 +195,9 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         if (!loaded) {
             return false; // its topic is not usable yet (KafkaProblems says why): no poll publishes meanwhile
         }
+        if (followerFailure().isPresent()) {
+            return false; // it no longer learns what the other replica publishes: readiness says so
+        }
         if (current) {
             return true; // it wrote everything since it read the topic to its end
         }
@@ -216,9 +207,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
             // is taken): its last transaction is then settled, and nothing it commits later can be missed
             return false;
         }
-        CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-        catchUps.add(caughtUp);
-        follower.wakeup(); // out of its idle poll, to take the request now
+        CompletableFuture<Void> caughtUp = follower.catchUp();
         try {
             caughtUp.get(CATCH_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             behind = false;
@@ -249,43 +238,15 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     public void writeAlone(boolean alone) {
         writingAlone = alone;
         current = false;
-        if (follower != null) {
-            follower.wakeup(); // to pause or resume now
+        DedupFollower following = follower;
+        if (following != null) {
+            following.wakeup(); // to pause or resume now
         }
     }
 
-    /**
-     * Follows the dedup topic while the service runs, so that a standby replica's dedup state stays current and a
-     * takeover reads little; answers the catch-up requests. The one thread that uses the follower consumer.
-     */
-    private void follow() {
-        Map<TopicPartition, Long> target = null;
-        List<CompletableFuture<Void>> waiting = new ArrayList<>();
-        while (running) {
-            try {
-                for (CompletableFuture<Void> request; (request = catchUps.poll()) != null; ) {
-                    waiting.add(request);
-                    target = null; // a later request asks for a later end
-                }
-                if (!waiting.isEmpty() && target == null) {
-                    target = follower.endOffsets(CATCH_UP_WAIT);
-                }
-                follower.pause(current);
-                follower.poll(Duration.ofMillis(waiting.isEmpty() ? 1000 : 50));
-                if (target != null && follower.reached(target, CATCH_UP_WAIT)) {
-                    waiting.forEach(request -> request.complete(null));
-                    waiting.clear();
-                    target = null;
-                }
-            } catch (org.apache.kafka.common.errors.WakeupException woken) {
-                // a catch-up request, or the stop: the loop looks at both
-            } catch (RuntimeException e) {
-                waiting.forEach(request -> request.completeExceptionally(e));
-                waiting.clear();
-                target = null;
-            }
-        }
-        waiting.forEach(request -> request.completeExceptionally(new IllegalStateException("the pipeline is stopping")));
-        follower.close();
+    /** Why the state stopped following its topic for good, for readiness; empty while it follows. */
+    public Optional<String> followerFailure() {
+        DedupFollower following = follower;
+        return following == null ? Optional.empty() : following.failure();
     }
 }

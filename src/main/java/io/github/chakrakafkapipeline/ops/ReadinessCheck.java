@@ -19,7 +19,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * Ready only when Kafka answers, nothing on the Kafka side keeps the pipeline from publishing (a topic or an ACL
- * missing: {@link KafkaProblems}), the dedup state is loaded, and ChakraHQ did not reject the token on the last call of
+ * missing: {@link KafkaProblems}), the dedup state is loaded and follows its topic, and ChakraHQ did not reject the token on the last call of
  * either operation. Camel's own route checks add a route that is not running. The reason is in the full health report.
  */
 public class ReadinessCheck extends AbstractHealthCheck {
@@ -78,6 +78,11 @@ public class ReadinessCheck extends AbstractHealthCheck {
             }
             if (!published.isLoaded()) {
                 builder.down().message("the dedup state is not loaded yet");
+                return;
+            }
+            if (published.followerFailure().isPresent()) {
+                builder.down().message("the dedup state stopped following its topic (" + published.followerFailure().get()
+                        + "): restart this replica");
                 return;
             }
             Map<String, Integer> rejected = calls.rejectedOperations();
