@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +54,10 @@ class HandOverIT {
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 ChakraSandbox chakra = ChakraSandbox.start(0, TOKEN, 3, 200, 1)) {
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "CHAKRA_API_BASE_URL", chakra.baseUrl(),
-                    "CHAKRA_API_TOKEN", TOKEN,
-                    "CHAKRA_CHAT_IDS", String.join(",", chakra.chatIds()),
-                    "PIPELINE_POLL_CRON", "0/2 * * * * ?",
-                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "PIPELINE_TOPIC_INBOUND", TOPICS.inbound(),
-                    "PIPELINE_TOPIC_OUTBOUND", TOPICS.outbound()));
+            Map<String, String> env = chakra.pipelineEnv(kafka.bootstrapServers());
+            env.put("PIPELINE_POLL_CRON", "0/2 * * * * ?");
+            env.put("PIPELINE_TOPIC_INBOUND", TOPICS.inbound());
+            env.put("PIPELINE_TOPIC_OUTBOUND", TOPICS.outbound());
             int[] ports = {RunningPipeline.freePort(), RunningPipeline.freePort()};
             List<Process> replicas = new ArrayList<>();
             try {
@@ -70,7 +65,7 @@ class HandOverIT {
                     replicas.add(PipelineJar.start(env, ports[i], logs[i]));
                 }
                 await("one replica leads").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> leaders(ports) == 1 && externalIds(kafka).size() >= 5);
+                        .until(() -> PipelineJar.leaders(ports) == 1 && externalIds(kafka).size() >= 5);
                 int leader = PipelineJar.metric(ports[0], "chakra_pipeline_lease_leader") == 1 ? 0 : 1;
                 int standby = 1 - leader;
                 long linesBefore = Files.lines(logs[leader]).count();
@@ -117,13 +112,6 @@ class HandOverIT {
         }
     }
 
-    private int leaders(int[] ports) {
-        int leaders = 0;
-        for (int port : ports) {
-            leaders += PipelineJar.metric(port, "chakra_pipeline_lease_leader") == 1 ? 1 : 0;
-        }
-        return leaders;
-    }
 
     private static List<ConsumerRecord<String, String>> records(EmbeddedKafka kafka) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>(readAll(kafka.bootstrapServers(), TOPICS.inbound()));

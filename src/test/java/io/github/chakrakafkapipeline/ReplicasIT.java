@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,14 +50,10 @@ class ReplicasIT {
         Files.deleteIfExists(LOG);
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 ChakraSandbox chakra = ChakraSandbox.start(0, TOKEN, 3, 200, 1)) {
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "CHAKRA_API_BASE_URL", chakra.baseUrl(),
-                    "CHAKRA_API_TOKEN", TOKEN,
-                    "CHAKRA_CHAT_IDS", String.join(",", chakra.chatIds()),
-                    "PIPELINE_POLL_CRON", "0/1 * * * * ?",
-                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "PIPELINE_LEASE_SESSION_TIMEOUT_MILLIS", "6000",
-                    "PIPELINE_LEASE_HEARTBEAT_MILLIS", "2000"));
+            Map<String, String> env = chakra.pipelineEnv(kafka.bootstrapServers());
+            env.put("PIPELINE_POLL_CRON", "0/1 * * * * ?");
+            env.put("PIPELINE_LEASE_SESSION_TIMEOUT_MILLIS", "6000");
+            env.put("PIPELINE_LEASE_HEARTBEAT_MILLIS", "2000");
             env.put("PIPELINE_TOPIC_INBOUND", TOPICS.inbound());
             env.put("PIPELINE_TOPIC_OUTBOUND", TOPICS.outbound());
             int[] ports = {RunningPipeline.freePort(), RunningPipeline.freePort()};
@@ -68,13 +63,13 @@ class ReplicasIT {
                     replicas.add(PipelineJar.start(env, port, LOG));
                 }
                 await("one replica leads").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> leaders(ports) == 1 && externalIds(kafka).size() >= 5);
+                        .until(() -> PipelineJar.leaders(ports) == 1 && externalIds(kafka).size() >= 5);
                 int first = PipelineJar.metric(ports[0], "chakra_pipeline_lease_leader") == 1 ? 0 : 1;
                 int second = 1 - first;
 
                 // for a while, only the leader calls ChakraHQ
                 await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
-                assertEquals(1, leaders(ports), "exactly one leader");
+                assertEquals(1, PipelineJar.leaders(ports), "exactly one leader");
                 assertEquals(0.0, PipelineJar.metric(ports[second], "chakra_pipeline_api_calls_total"), "the standby calls nobody");
                 assertTrue(PipelineJar.metric(ports[first], "chakra_pipeline_api_calls_total") > 0, "the leader polls");
                 assertEquals("UP", health(ports[second]), "a standby is ready: it can take over");
@@ -97,7 +92,7 @@ class ReplicasIT {
                 await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
                 assertEquals(committedAtFreeze, PipelineJar.metric(ports[first], COMMITTED),
                         "the thawed replica committed no transaction after the takeover");
-                assertEquals(1, leaders(ports), "one leader after the thaw");
+                assertEquals(1, PipelineJar.leaders(ports), "one leader after the thaw");
                 assertEquals(1.0, PipelineJar.metric(ports[second], "chakra_pipeline_lease_leader"), "the new leader keeps the lease");
                 double fenced = PipelineJar.metric(ports[first], "chakra_pipeline_transactions_fenced_total");
 
@@ -143,13 +138,6 @@ class ReplicasIT {
         }
     }
 
-    private int leaders(int[] ports) {
-        int leaders = 0;
-        for (int port : ports) {
-            leaders += PipelineJar.metric(port, "chakra_pipeline_lease_leader") == 1 ? 1 : 0;
-        }
-        return leaders;
-    }
 
     private String health(int port) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -168,6 +169,18 @@ public final class ChakraSandbox implements AutoCloseable {
     /** E.g. {@code http://127.0.0.1:54321}, without a trailing slash. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * The environment that points a packaged jar at this sandbox and at {@code kafka}, reading every chat open now;
+     * a mutable map, for the test's own settings.
+     */
+    public Map<String, String> pipelineEnv(String kafkaBootstrapServers) {
+        return new HashMap<>(Map.of(
+                "CHAKRA_API_BASE_URL", baseUrl(),
+                "CHAKRA_API_TOKEN", token,
+                "CHAKRA_CHAT_IDS", String.join(",", chatIds()),
+                "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers));
     }
 
     /** The id of every chat, in the order they opened, including those opened since the sandbox started. */

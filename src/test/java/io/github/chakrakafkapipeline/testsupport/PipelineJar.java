@@ -36,6 +36,15 @@ public final class PipelineJar {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
+    /** How many of the replicas on these management ports say they hold the lease. */
+    public static int leaders(int... managementPorts) {
+        int leaders = 0;
+        for (int port : managementPorts) {
+            leaders += metric(port, "chakra_pipeline_lease_leader") == 1 ? 1 : 0;
+        }
+        return leaders;
+    }
+
     /**
      * A metric of the running jar on its management port, summed over its labels ({@code name}, e.g.
      * {@code chakra_pipeline_api_calls_total}) or one series ({@code name{labels}}); 0 when it is not served (yet), -1
