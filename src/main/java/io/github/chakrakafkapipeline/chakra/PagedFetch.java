@@ -3,6 +3,7 @@ package io.github.chakrakafkapipeline.chakra;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -99,6 +100,11 @@ public final class PagedFetch {
         List<ReceivedMessage> sorted = new ArrayList<>(collected);
         sorted.sort(Comparator.comparingLong(ReceivedMessage::timestamp)); // stable
         return sorted;
+    }
+
+    /** The chats of the messages fetched, in order of id. */
+    public List<String> chats() {
+        return collected.stream().map(ReceivedMessage::chat).filter(Objects::nonNull).distinct().sorted().toList();
     }
 
     /** Leaves out the messages of these chats: they are read again at the next poll. */

@@ -67,6 +67,10 @@ public class TopicsConfiguration implements CamelConfiguration {
         return context.getRegistry().lookupByNameAndType(KAFKA_PROBLEMS, KafkaProblems.class);
     }
 
+    public static PipelineTopics pipelineTopics(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType(PIPELINE_TOPICS, PipelineTopics.class);
+    }
+
     public static KafkaReady kafkaReady(CamelContext context) {
         return context.getRegistry().lookupByNameAndType(KAFKA_READY, KafkaReady.class);
     }

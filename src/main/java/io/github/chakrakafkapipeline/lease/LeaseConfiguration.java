@@ -1,6 +1,5 @@
 package io.github.chakrakafkapipeline.lease;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -31,10 +30,8 @@ public class LeaseConfiguration implements CamelConfiguration {
             context.addService(new KafkaLeaseService(() -> KafkaClientConfig.of(context),
                     SettingsConfiguration.required(context, "pipeline.name"),
                     SettingsConfiguration.required(context, "pipeline.lease.topic"),
-                    Duration.ofMillis(Long.parseLong(
-                            SettingsConfiguration.required(context, "pipeline.lease.session.timeout.millis"))),
-                    Duration.ofMillis(Long.parseLong(
-                            SettingsConfiguration.required(context, "pipeline.lease.heartbeat.millis"))),
+                    SettingsConfiguration.millis(context, "pipeline.lease.session.timeout.millis"),
+                    SettingsConfiguration.millis(context, "pipeline.lease.heartbeat.millis"),
                     TopicsConfiguration.kafkaProblems(context)));
         } else {
             // master: looks among the context's services only

@@ -2,14 +2,12 @@ package io.github.chakrakafkapipeline.publish;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import io.github.chakrakafkapipeline.chakra.PagedFetch;
-import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -47,8 +45,7 @@ public class ChatLanes implements Processor {
         TargetPoll poll = exchange.getProperty(TargetPoll.PROPERTY, TargetPoll.class);
         PagedFetch fetch = exchange.getMessage().getBody(PagedFetch.class);
         // in order of chat id, so that two responses that share several chats cannot wait for each other
-        List<String> chats = fetch.messages().stream().map(ReceivedMessage::chat).filter(Objects::nonNull)
-                .distinct().sorted().toList();
+        List<String> chats = fetch.chats();
         int entered = 0;
         try {
             for (String chat : chats) {

@@ -44,7 +44,6 @@ public final class PublishBatch {
 
     private final List<ReceivedMessage> messages;
     private final int received;
-    private final Long activity;
     private final ProducerRecord<String, String> activityRecord;
     private final Runnable onActivityRecorded;
     private final List<Entry> entries = new ArrayList<>();
@@ -55,24 +54,22 @@ public final class PublishBatch {
     private int deadLettered;
 
     /**
-     * {@code messages} are the new ones of {@code received}; {@code activity} is the activity of the chat read, to
-     * record once they reached Kafka (null for none: not a chat read by discovery, or one whose fetch stopped before its
-     * oldest new message), {@code activityRecord} its record in the chat activity topic, and
-     * {@code onActivityRecorded} what to do once it is there.
+     * {@code messages} are the new ones of {@code received}; {@code activityRecord} is the record of the chat's activity
+     * to write once they reached Kafka (null for none: not a chat read by discovery, or one whose fetch stopped before
+     * its oldest new message), and {@code onActivityRecorded} what to do once it is there.
      */
-    PublishBatch(List<ReceivedMessage> messages, int received, Long activity,
-            ProducerRecord<String, String> activityRecord, Runnable onActivityRecorded) {
+    PublishBatch(List<ReceivedMessage> messages, int received, ProducerRecord<String, String> activityRecord,
+            Runnable onActivityRecorded) {
         this.messages = messages;
         this.received = received;
         this.duplicates = received - messages.size();
-        this.activity = activity;
         this.activityRecord = activityRecord;
         this.onActivityRecorded = onActivityRecorded;
     }
 
     /** A batch that records no activity. */
     PublishBatch(List<ReceivedMessage> messages, int received) {
-        this(messages, received, null, null, () -> { });
+        this(messages, received, null, () -> { });
     }
 
     /** The new messages, oldest first: what response-publish splits. */
@@ -108,14 +105,14 @@ public final class PublishBatch {
         deadLettered += records;
     }
 
-    /** The activity still to record once the batch reached Kafka: null when none, or when it went in its transaction. */
-    Long activityToRecord() {
-        return activityRecorded ? null : activity;
+    /** Whether the chat's activity is still to record once the batch reached Kafka: it did not go in its transaction. */
+    boolean activityUnrecorded() {
+        return activityRecord != null && !activityRecorded;
     }
 
     /** The record of the chat's activity, for the batch's transaction; null for none. */
     ProducerRecord<String, String> activityRecord() {
-        return activity == null ? null : activityRecord;
+        return activityRecord;
     }
 
     /** The activity record went in the batch's transaction, which committed. */

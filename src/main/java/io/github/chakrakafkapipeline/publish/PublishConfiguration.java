@@ -1,6 +1,5 @@
 package io.github.chakrakafkapipeline.publish;
 
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 import io.github.chakrakafkapipeline.chats.ChatActivity;
@@ -113,14 +112,12 @@ public class PublishConfiguration implements CamelConfiguration {
         KafkaProblems problems = TopicsConfiguration.kafkaProblems(context);
         TransactionalProducer producer = new TransactionalProducer(() -> context.getComponent("kafka",
                 KafkaComponent.class), SettingsConfiguration.required(context, "pipeline.name") + ".publisher",
-                Duration.ofMillis(Long.parseLong(SettingsConfiguration.required(context,
-                        "kafka.transaction.timeout.millis"))),
+                SettingsConfiguration.millis(context, "kafka.transaction.timeout.millis"),
                 problems, dedupState, metrics,
                 new LeadershipRelease(() -> context.hasServices(CamelClusterService.class), LeaseConfiguration.POLL_LEASE,
                         context.getExecutorServiceManager().newSingleThreadExecutor(this, "leadership-release")),
                 publisher);
-        return new Transactions(producer, context.getRegistry().lookupByNameAndType(TopicsConfiguration.PIPELINE_TOPICS,
-                PipelineTopics.class), problems, metrics,
-                publisher, context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
+        return new Transactions(producer, TopicsConfiguration.pipelineTopics(context), problems, metrics, publisher,
+                context.getExecutorServiceManager().newFixedThreadPool(this, "transactions-committed", 2));
     }
 }

@@ -85,7 +85,7 @@ public class Publishing {
             return new PublishBatch(fresh, fetched.size());
         }
         String chat = poll.getTarget();
-        return new PublishBatch(fresh, fetched.size(), activity, chatActivity.record(chat, activity),
+        return new PublishBatch(fresh, fetched.size(), chatActivity.record(chat, activity),
                 () -> chatActivity.recorded(chat, activity));
     }
 
@@ -127,7 +127,7 @@ public class Publishing {
      * in their transaction (nothing of it was new, or at least once).
      */
     public boolean activityUnrecorded(@Body PublishBatch batch) {
-        return batch.activityToRecord() != null;
+        return batch.activityUnrecorded();
     }
 
     /**

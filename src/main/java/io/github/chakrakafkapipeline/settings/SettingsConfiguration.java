@@ -1,5 +1,7 @@
 package io.github.chakrakafkapipeline.settings;
 
+import java.time.Duration;
+
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -18,6 +20,11 @@ public class SettingsConfiguration implements CamelConfiguration {
     public static String required(CamelContext context, String key) {
         return context.getPropertiesComponent().resolveProperty(key).map(String::trim).orElseThrow(() ->
                 new InvalidSettingException(key, "it must be set"));
+    }
+
+    /** A required setting in milliseconds. */
+    public static Duration millis(CamelContext context, String key) {
+        return Duration.ofMillis(Long.parseLong(required(context, key)));
     }
 
     /** The settings bean, for the configure steps of the other packages. */
