@@ -45,6 +45,8 @@ public class PipelineTopics {
      * is the same timeout, and the responses then fail fast anyway (FailFast).
      */
     private static final Duration RUN_TIME_WAIT = Duration.ofSeconds(2);
+    /** State topics roll segments hourly (Kafka: weekly): compaction reaches all but the last hour of rewrites. */
+    private static final String STATE_SEGMENT_MS = "3600000";
 
     /** A topic of the pipeline: its name, what it is for, whether it is a compacted state topic of one partition. */
     public record Topic(String name, String role, boolean state, boolean onePartition) {
@@ -264,7 +266,8 @@ public class PipelineTopics {
         NewTopic request = new NewTopic(topic.name(), topic.onePartition() ? Optional.of(1) : partitions,
                 replicationFactor);
         return topic.state()
-                ? request.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
+                ? request.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.SEGMENT_MS_CONFIG, STATE_SEGMENT_MS))
                 : request;
     }
 
@@ -276,7 +279,7 @@ public class PipelineTopics {
         return "kafka-topics.sh --bootstrap-server " + servers() + " --create --topic " + topic
                 + partitionCount.map(p -> " --partitions " + p).orElse("")
                 + replicationFactor.map(rf -> " --replication-factor " + rf).orElse("")
-                + (compacted ? " --config cleanup.policy=compact" : "");
+                + (compacted ? " --config cleanup.policy=compact --config segment.ms=" + STATE_SEGMENT_MS : "");
     }
 
     private String aclCommand(String what) {

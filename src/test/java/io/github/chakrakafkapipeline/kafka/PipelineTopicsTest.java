@@ -89,7 +89,8 @@ class PipelineTopicsTest {
                         + " --create --topic " + topic), health);
             }
             assertTrue(logs.text().contains("--create --topic " + Topics.DEDUP + " --partitions 1 --config "
-                    + "cleanup.policy=compact"), "a state topic's command makes it compacted");
+                    + "cleanup.policy=compact --config segment.ms=3600000"), "a state topic's command makes it "
+                    + "compacted, with hourly segments");
             assertEquals(0, chakra.server().getAllServeEvents().size(), "no read before the topics exist");
 
             try (Admin admin = admin()) {
@@ -121,7 +122,9 @@ class PipelineTopicsTest {
             assertEquals(2, partitions(admin, Topics.DEAD_LETTER));
             assertEquals(1, partitions(admin, Topics.DEDUP));
             assertEquals(1, partitions(admin, LEASE));
-            assertEquals("compact", cleanupPolicy(admin, Topics.DEDUP));
+            assertEquals("compact", config(admin, Topics.DEDUP, TopicConfig.CLEANUP_POLICY_CONFIG));
+            assertEquals("3600000", config(admin, Topics.DEDUP, TopicConfig.SEGMENT_MS_CONFIG),
+                    "hourly segments: compaction reaches all but the last hour of a chat's rewritten dedup records");
         }
     }
 
@@ -237,10 +240,10 @@ class PipelineTopicsTest {
                 .partitions().size();
     }
 
-    private static String cleanupPolicy(Admin admin, String topic) throws Exception {
+    private static String config(Admin admin, String topic, String key) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
-                .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+                .get(key).value();
     }
 
     private List<String> ids(String topic) {
