@@ -41,7 +41,8 @@ public class ChakraConfiguration implements CamelConfiguration {
             @PropertyInject("chakra.paging.page.size") int pageSize,
             @PropertyInject("chakra.paging.max.pages") int maxPages,
             @BeanInject(DedupConfiguration.DEDUP_STATE) DedupState dedupState) {
-        return new ResponsePaging(pageSize, maxPages, dedupState);
+        return new ResponsePaging(pageSize, maxPages,
+                message -> dedupState.known(message.externalId(), message.chat(), message.timestamp()));
     }
 
     @BindToRegistry(CHAKRA_RETRY_POLICY)

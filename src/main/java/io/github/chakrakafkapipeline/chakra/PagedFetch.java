@@ -70,7 +70,7 @@ public final class PagedFetch {
     }
 
     /** Takes one response and decides whether to ask for another page. */
-    public void accept(ResponsePage page, Predicate<String> alreadyPublished) {
+    public void accept(ResponsePage page, Predicate<ReceivedMessage> alreadyPublished) {
         pages++;
         collected.addAll(page.messages());
         more = style != PagingStyle.NONE
@@ -112,7 +112,7 @@ public final class PagedFetch {
         truncated |= collected.removeIf(message -> chats.contains(message.chat()));
     }
 
-    private static boolean isPublished(ReceivedMessage message, Predicate<String> alreadyPublished) {
-        return message.externalId() != null && alreadyPublished.test(message.externalId());
+    private static boolean isPublished(ReceivedMessage message, Predicate<ReceivedMessage> alreadyPublished) {
+        return message.externalId() != null && alreadyPublished.test(message);
     }
 }

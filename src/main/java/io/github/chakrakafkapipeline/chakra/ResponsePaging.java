@@ -4,7 +4,7 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.spi.IdempotentRepository;
+import java.util.function.Predicate;
 
 /**
  * The paging of response-fetch: starts a target's {@link PagedFetch} with its configured paging, which is then the
@@ -15,12 +15,13 @@ public class ResponsePaging implements AggregationStrategy {
 
     private final int pageSize;
     private final int maxPages;
-    private final IdempotentRepository dedupState;
+    private final Predicate<ReceivedMessage> published;
 
-    public ResponsePaging(int pageSize, int maxPages, IdempotentRepository dedupState) {
+    /** {@code published} tells a message the dedup state knows: a page of only those is the last. */
+    public ResponsePaging(int pageSize, int maxPages, Predicate<ReceivedMessage> published) {
         this.pageSize = pageSize;
         this.maxPages = maxPages;
-        this.dedupState = dedupState;
+        this.published = published;
     }
 
     /** {@code request} is the configured request body; paging adds its fields to it. */
@@ -42,7 +43,7 @@ public class ResponsePaging implements AggregationStrategy {
     @Override
     public Exchange aggregate(Exchange page, Exchange fetch) {
         PagedFetch pages = fetch.getMessage().getBody(PagedFetch.class);
-        pages.accept(page.getMessage().getBody(ResponsePage.class), dedupState::contains);
+        pages.accept(page.getMessage().getBody(ResponsePage.class), published);
         page.getMessage().setBody(pages);
         return page;
     }

@@ -1,10 +1,11 @@
 package io.github.chakrakafkapipeline.dedup;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -14,7 +15,6 @@ import io.github.chakrakafkapipeline.kafka.CompactedTopicReader;
 import io.github.chakrakafkapipeline.kafka.KafkaClientConfig;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * claims a key before publishing, so two polls that return the same message at once cannot both publish it;
  * {@link #confirm}, called only once the message reached Kafka, records it; {@link #remove} releases the claim of a
  * message that failed, so the next poll tries again. Nothing is recorded that did not reach Kafka. Exactly once, the
- * dedup record is committed in the message's own transaction ({@link #record}), and only committed records are read;
- * at least once, this state writes it after Kafka's acknowledgement, and a crash in between can publish that in-flight
- * message twice, never lose it.
+ * dedup record is committed in the message's own transaction ({@link #records}), and only committed records are read;
+ * at least once, this state writes it after Kafka's acknowledgement (a crash in between can publish that in-flight
+ * message twice, never lose it). It holds a window of recent ids per chat ({@link ChatWindows}), not the history, and
+ * its topic one record per chat: a message older than its chat's window is taken as published ({@link OldMessages}).
  * <p>
  * Camel's KafkaIdempotentRepository is not used because it records a key when it is claimed (so a crash before the
  * publish loses the message), keeps only a bounded LRU cache, and starts with a partial state when loading is slow.
@@ -40,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public class DedupState extends ServiceSupport implements IdempotentRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(DedupState.class);
-    private static final String RECORDED = "published";
     /** How long a poll waits for the dedup state to reach the topic's end. */
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(2);
 
@@ -53,9 +53,9 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
      */
     private final boolean transactional;
 
-    private final FingerprintSet published = new FingerprintSet();
-    /** The claimed keys, with their fingerprints: confirm() records a key without hashing it again. */
-    private final Map<String, Fingerprint> claimed = new ConcurrentHashMap<>();
+    private final ChatWindows published;
+    private final Claims claimed = new Claims();
+    private final OldMessages oldMessages;
     private Producer<String, String> producer;
     private volatile DedupFollower follower;
     private volatile boolean loaded;
@@ -65,13 +65,19 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
     /** Since it writes alone, this replica read what the one before it committed: following can rest. */
     private volatile boolean current;
 
-    /** {@code kafkaConfig} gives the clients' connection settings when the repository starts. */
+    /**
+     * {@code kafkaConfig} gives the clients' connection settings when the repository starts; each chat keeps its
+     * {@code windowIds} newest ids and those less than {@code window} older than its newest; messages older than
+     * {@code history} are not published (ZERO: all are).
+     */
     public DedupState(String topic, Supplier<Map<String, Object>> kafkaConfig, Duration loadTimeout,
-            boolean transactional) {
+            boolean transactional, int windowIds, Duration window, Duration history) {
         this.topic = topic;
         this.kafkaConfigSource = kafkaConfig;
         this.loadTimeout = loadTimeout;
         this.transactional = transactional;
+        this.oldMessages = new OldMessages(windowIds, window, history);
+        this.published = new ChatWindows(windowIds, window.toMillis());
     }
 
     /**
@@ -85,7 +91,7 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         long started = System.nanoTime();
         Map<String, Object> kafkaConfig = Map.copyOf(kafkaConfigSource.get());
         CompactedTopicReader reader = CompactedTopicReader.load(topic, "dedup", "publish duplicates", kafkaConfig,
-                loadTimeout, this::remember);
+                loadTimeout, record -> published.remember(record.key(), record.value()));
         if (!transactional) {
             Map<String, Object> config = KafkaClientConfig.stateProducer(kafkaConfig);
             config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -93,8 +99,8 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         }
         follower = new DedupFollower(topic, reader, () -> current, CATCH_UP_WAIT);
         loaded = true;
-        LOG.info("Loaded the dedup state, {} message ids, from topic {} in {} ms", published.size(), topic,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOG.info("Loaded the dedup state, {} message ids of {} chats, from topic {} in {} ms", published.ids(),
+                published.chats(), topic, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Whether the state was read from its topic: before that the pipeline publishes nothing. */
@@ -117,15 +123,26 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
         loaded = false;
     }
 
+    /** Claims a key of no chat and no timestamp (Camel's IdempotentRepository): {@link #add(String, String, long)}. */
     @Override
     public boolean add(String key) {
+        return add(key, null, Long.MIN_VALUE);
+    }
+
+    /**
+     * Claims the key of a message of {@code chat} (null: none) with this timestamp; false when it was published (or
+     * lies older than the chat's window) or another read claimed it.
+     */
+    public boolean add(String key, String chat, long timestamp) {
         Fingerprint fingerprint = Fingerprint.of(key);
-        if (published.contains(fingerprint) || claimed.putIfAbsent(key, fingerprint) != null) {
+        String chatId = chat == null ? "" : chat;
+        if (published.holds(fingerprint) || published.olderThanWindow(chatId, timestamp)
+                || !claimed.claim(key, fingerprint, chatId, timestamp)) {
             return false;
         }
         // confirm() adds to published before it releases the claim, so this second look closes the race with it
-        if (published.contains(fingerprint)) {
-            claimed.remove(key);
+        if (published.holds(fingerprint)) {
+            claimed.release(key);
             return false;
         }
         return true;
@@ -133,38 +150,63 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
 
     @Override
     public boolean contains(String key) {
-        return published.contains(key) || claimed.containsKey(key);
+        return claimed.holds(key) || published.holds(Fingerprint.of(key));
+    }
+
+    /** Whether the message was published, is claimed by another read, or is older than its chat's window. */
+    public boolean known(String key, String chat, long timestamp) {
+        return contains(key) || published.olderThanWindow(chat == null ? "" : chat, timestamp);
     }
 
     /**
-     * Records that the message reached Kafka: at least once, by writing its dedup record now; exactly once, its dedup
-     * record was already committed with it ({@link #record}).
+     * Whether a message read now needs no publishing: published, claimed by another read, older than its chat's
+     * window (counted, and logged once per chat) or older than the history limit (counted).
      */
+    public boolean published(String key, String chat, long timestamp) {
+        return contains(key) || oldMessages.skipped(published, key, chat == null ? "" : chat, timestamp);
+    }
+
+    /** Records that the message reached Kafka: see {@link #confirm(Collection)}. */
     @Override
     public boolean confirm(String key) {
-        Fingerprint fingerprint = claimed.get(key);
-        published.add(fingerprint != null ? fingerprint : Fingerprint.of(key));
-        claimed.remove(key);
-        if (transactional) {
-            return true;
-        }
-        producer.send(new ProducerRecord<>(topic, key, RECORDED), (metadata, error) -> {
-            if (error != null) {
-                LOG.warn("Message {} reached Kafka but could not be recorded in topic {} ({}); "
-                        + "after a restart it may be published once more", key, topic, error.getMessage());
-            }
-        });
+        confirm(List.of(key));
         return true;
     }
 
-    /** The dedup record of a message, for the transaction that publishes it. */
-    public ProducerRecord<String, String> record(String key) {
-        return new ProducerRecord<>(topic, key, RECORDED);
+    /**
+     * Records that these claimed messages reached Kafka, in their chats' windows: at least once, by writing each chat's
+     * record now; exactly once, the records were committed with them ({@link #records}).
+     */
+    public void confirm(Collection<String> keys) {
+        Map<String, List<ChatWindows.Id>> byChat = claimed.idsByChat(keys);
+        byChat.forEach((chat, ids) -> published.merge(chat, ids, null));
+        keys.forEach(claimed::release);
+        if (transactional) {
+            return;
+        }
+        for (String chat : byChat.keySet()) {
+            String window = published.encode(chat, List.of());
+            producer.send(new ProducerRecord<>(topic, ChatWindows.recordKey(chat), window), (metadata, error) -> {
+                if (error != null) {
+                    LOG.warn("Messages of chat {} reached Kafka but could not be recorded in topic {} ({}); after a "
+                            + "restart they may be published once more", chat, topic, error.getMessage());
+                }
+            });
+        }
+    }
+
+    /**
+     * The dedup records of these claimed messages, for the transaction that publishes them: the record of each of their
+     * chats, its window as it will be once they are published.
+     */
+    public List<ProducerRecord<String, String>> records(Collection<String> keys) {
+        return claimed.idsByChat(keys).entrySet().stream().map(chat -> new ProducerRecord<>(topic,
+                ChatWindows.recordKey(chat.getKey()), published.encode(chat.getKey(), chat.getValue()))).toList();
     }
 
     @Override
     public boolean remove(String key) {
-        return claimed.remove(key) != null;
+        return claimed.release(key);
     }
 
     @Override
@@ -173,15 +215,19 @@ public class DedupState extends ServiceSupport implements IdempotentRepository {
                 "The dedup state is not cleared by the pipeline; delete topic " + topic + " instead");
     }
 
-    /** How many published message ids the dedup state holds. */
+    /** How many published message ids the dedup state holds in memory. */
     public int size() {
-        return published.size();
+        return published.ids();
     }
 
-    private void remember(ConsumerRecord<String, String> record) {
-        if (record.key() != null) {
-            published.add(record.key());
-        }
+    /** The windows it holds, for their metrics. */
+    ChatWindows windows() {
+        return published;
+    }
+
+    /** The messages read that it takes as published without knowing their ids. */
+    public OldMessages oldMessages() {
+        return oldMessages;
     }
 
     /**

@@ -71,15 +71,16 @@ public class DedupClaim implements Processor {
         // when it has none
         String dedupKey = externalId == null ? "dead-letter:" + sha256(value)
                 : deadLetter ? "dead-letter:" + externalId : externalId;
-        if (!dedupState.add(dedupKey)) {
+        String chat = body instanceof ReceivedMessage received ? received.chat() : key;
+        if (!dedupState.add(dedupKey, chat, timestamp)) {
             exchange.setProperty(PublishBatch.DUPLICATE, Boolean.TRUE);
             return;
         }
         // the message itself becomes the record: nothing changes it once its exchange has passed this last step; a
         // dead letter too large for Kafka keeps what fits (the dedup key above is of the whole text: reported once)
         message.setBody(tooLarge ? recordLimit.cut(key, value, message.getHeaders()) : value);
-        exchange.setProperty(PublishBatch.CLAIM, new PublishBatch.Entry(message, dedupKey,
-                dedupState.record(dedupKey), topic, deadLetter, timestamp));
+        exchange.setProperty(PublishBatch.CLAIM, new PublishBatch.Entry(message, dedupKey, topic, deadLetter,
+                timestamp));
     }
 
     private static String sha256(String text) {

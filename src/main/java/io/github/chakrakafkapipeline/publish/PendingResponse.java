@@ -2,6 +2,7 @@ package io.github.chakrakafkapipeline.publish;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -11,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class PendingResponse {
     final List<PublishBatch.Entry> entries;
+    /** Gives the dedup records of the entries that go in the transaction. */
+    final Function<List<PublishBatch.Entry>, List<ProducerRecord<String, String>>> dedupRecords;
     /** The record of the chat's activity, sent with the messages (discovery); null for none. */
     final ProducerRecord<String, String> activityRecord;
     /** What to do once the activity record is in Kafka. */
@@ -21,9 +24,11 @@ final class PendingResponse {
     /** Cut before a record for a topic that does not exist: what went before is published, the rest waits. */
     boolean heldBack;
 
-    PendingResponse(List<PublishBatch.Entry> entries, ProducerRecord<String, String> activityRecord,
-            Runnable activityRecorded) {
+    PendingResponse(List<PublishBatch.Entry> entries,
+            Function<List<PublishBatch.Entry>, List<ProducerRecord<String, String>>> dedupRecords,
+            ProducerRecord<String, String> activityRecord, Runnable activityRecorded) {
         this.entries = entries;
+        this.dedupRecords = dedupRecords;
         this.count = entries.size();
         this.activityRecord = activityRecord;
         this.activityRecorded = activityRecorded;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 import io.github.chakrakafkapipeline.chakra.ReceivedMessage;
 import org.apache.camel.Exchange;
@@ -27,12 +28,8 @@ public final class PublishBatch {
     /** The exchange property with which the dedup step marks a message published before or claimed by another read. */
     static final String DUPLICATE = "chakraDuplicate";
 
-    /**
-     * One record, the dedup key it was claimed under and that key's record in the dedup state's topic (which a
-     * transaction sends with it), and the message's ChakraHQ timestamp.
-     */
-    record Entry(Message record, String dedupKey, ProducerRecord<String, String> dedupRecord, String topic,
-            boolean deadLetter, long timestamp) {
+    /** One record, the dedup key it was claimed under, and the message's ChakraHQ timestamp. */
+    record Entry(Message record, String dedupKey, String topic, boolean deadLetter, long timestamp) {
 
         /** camel-kafka (recordMetadata=true) stores the send's result on the record; no offset means it failed. */
         boolean acknowledged() {
@@ -44,6 +41,7 @@ public final class PublishBatch {
 
     private final List<ReceivedMessage> messages;
     private final int received;
+    private final Function<List<String>, List<ProducerRecord<String, String>>> dedupRecords;
     private final ProducerRecord<String, String> activityRecord;
     private final Runnable onActivityRecorded;
     private final List<Entry> entries = new ArrayList<>();
@@ -54,22 +52,26 @@ public final class PublishBatch {
     private int deadLettered;
 
     /**
-     * {@code messages} are the new ones of {@code received}; {@code activityRecord} is the record of the chat's activity
-     * to write once they reached Kafka (null for none: not a chat read by discovery, or one whose fetch stopped before
-     * its oldest new message), and {@code onActivityRecorded} what to do once it is there.
+     * {@code messages} are the new ones of {@code received}; {@code dedupRecords} gives the dedup state's records of
+     * claimed keys, for a transaction; {@code activityRecord} is the record of the chat's activity to write once they
+     * reached Kafka (null for none: not a chat read by discovery, or one whose fetch stopped before its oldest new
+     * message), and {@code onActivityRecorded} what to do once it is there.
      */
-    PublishBatch(List<ReceivedMessage> messages, int received, ProducerRecord<String, String> activityRecord,
-            Runnable onActivityRecorded) {
+    PublishBatch(List<ReceivedMessage> messages, int received,
+            Function<List<String>, List<ProducerRecord<String, String>>> dedupRecords,
+            ProducerRecord<String, String> activityRecord, Runnable onActivityRecorded) {
         this.messages = messages;
         this.received = received;
+        this.dedupRecords = dedupRecords;
         this.duplicates = received - messages.size();
         this.activityRecord = activityRecord;
         this.onActivityRecorded = onActivityRecorded;
     }
 
     /** A batch that records no activity. */
-    PublishBatch(List<ReceivedMessage> messages, int received) {
-        this(messages, received, null, () -> { });
+    PublishBatch(List<ReceivedMessage> messages, int received,
+            Function<List<String>, List<ProducerRecord<String, String>>> dedupRecords) {
+        this(messages, received, dedupRecords, null, () -> { });
     }
 
     /** The new messages, oldest first: what response-publish splits. */
@@ -83,6 +85,11 @@ public final class PublishBatch {
 
     List<Entry> entries() {
         return entries;
+    }
+
+    /** The dedup state's records of these entries, for the transaction that publishes them: one per chat. */
+    List<ProducerRecord<String, String>> dedupRecords(List<Entry> published) {
+        return dedupRecords.apply(published.stream().map(Entry::dedupKey).toList());
     }
 
     /** The entries not settled yet, from now on settled. */

@@ -75,17 +75,18 @@ public class Publishing {
         List<ReceivedMessage> fetched = fetch.messages();
         List<ReceivedMessage> fresh = new ArrayList<>(fetched.size());
         for (ReceivedMessage message : fetched) {
-            if (message.externalId() == null || !dedupState.contains(message.externalId())) {
+            if (message.externalId() == null
+                    || !dedupState.published(message.externalId(), message.chat(), message.timestamp())) {
                 fresh.add(message);
             }
         }
         // a fetch that stopped short of the oldest new message has not read the chat as far as its activity says
         Long activity = fetch.isTruncated() ? null : poll.getActivity();
         if (activity == null) {
-            return new PublishBatch(fresh, fetched.size());
+            return new PublishBatch(fresh, fetched.size(), dedupState::records);
         }
         String chat = poll.getTarget();
-        return new PublishBatch(fresh, fetched.size(), chatActivity.record(chat, activity),
+        return new PublishBatch(fresh, fetched.size(), dedupState::records, chatActivity.record(chat, activity),
                 () -> chatActivity.recorded(chat, activity));
     }
 
@@ -147,13 +148,14 @@ public class Publishing {
         long acknowledgedAt = System.currentTimeMillis();
         boolean failed = false;
         List<PublishBatch.Entry> unsettled = batch.settle();
+        List<String> confirmed = new ArrayList<>(unsettled.size());
         for (PublishBatch.Entry entry : unsettled) {
             if (!entry.acknowledged()) {
                 dedupState.remove(entry.dedupKey());
                 lanes.failed(entry.record().getHeader(KafkaConstants.KEY, String.class));
                 failed = true;
             } else {
-                dedupState.confirm(entry.dedupKey());
+                confirmed.add(entry.dedupKey());
                 if (entry.deadLetter()) {
                     deadLettered.merge(entry.topic(), 1, Integer::sum);
                 } else {
@@ -166,6 +168,7 @@ public class Publishing {
                 }
             }
         }
+        dedupState.confirm(confirmed); // one record per chat
         if (failed) {
             metrics.publishFailed(poll.getOperation());
         }

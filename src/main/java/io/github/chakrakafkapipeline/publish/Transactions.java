@@ -91,7 +91,8 @@ public class Transactions implements Publisher {
     @Override
     public CompletableFuture<Void> publish(Exchange exchange) {
         PublishBatch batch = exchange.getMessage().getBody(PublishBatch.class);
-        return enqueue(new PendingResponse(batch.entries(), batch.activityRecord(), batch::activityRecorded));
+        return enqueue(new PendingResponse(batch.entries(), batch::dedupRecords, batch.activityRecord(),
+                batch::activityRecorded));
     }
 
     /**
@@ -99,7 +100,7 @@ public class Transactions implements Publisher {
      * that a consumer and a replica see it only with what it stands for.
      */
     public CompletableFuture<Void> publishActivity(ProducerRecord<String, String> activityRecord) {
-        return enqueue(new PendingResponse(List.of(), activityRecord, () -> { }));
+        return enqueue(new PendingResponse(List.of(), entries -> List.of(), activityRecord, () -> { }));
     }
 
     private CompletableFuture<Void> enqueue(PendingResponse mine) {
@@ -254,7 +255,7 @@ public class Transactions implements Publisher {
     }
 
     /**
-     * Begins a transaction and sends the group's records, each with its dedup record, and the activity of each chat
+     * Begins a transaction and sends the group's records, with the dedup record of each of their chats, and the activity of each chat
      * whose response is whole, adding the records' futures to
      * {@code sent} (a producer in error refuses the sends after a failed one).
      */
@@ -263,12 +264,18 @@ public class Transactions implements Publisher {
         begunAt = System.nanoTime();
         KafkaConfiguration configuration = producer.configuration(); // once per transaction: a look-up of the component
         for (PendingResponse pending : group) {
-            for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
+            List<PublishBatch.Entry> entries = pending.entries.subList(0, pending.count);
+            for (PublishBatch.Entry entry : entries) {
                 Future<RecordMetadata> message = transactional.send(KafkaRecords.record(entry.record(), configuration));
                 sent.add(message);
-                if (SendResults.failed(message) || SendResults.failed(transactional.send(entry.dedupRecord()))) {
+                if (SendResults.failed(message)) {
                     // the transaction cannot commit now; each further send would first wait up to max.block.ms for
                     // metadata (the Kafka 4 client forgets it when every broker is gone, to bootstrap again)
+                    return;
+                }
+            }
+            for (ProducerRecord<String, String> dedupRecord : pending.dedupRecords.apply(entries)) {
+                if (SendResults.failed(transactional.send(dedupRecord))) {
                     return;
                 }
             }

@@ -819,7 +819,8 @@ public final class Benchmark {
     /** The dedup state on this topic, as the pipeline builds it by default (exactly once: read_committed). */
     static DedupState repository(String topic, String bootstrapServers) {
         Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return new DedupState(topic, () -> kafka, Duration.ofMinutes(5), true);
+        return new DedupState(topic, () -> kafka, Duration.ofMinutes(5), true, 50, Duration.ofMinutes(10),
+                Duration.ZERO);
     }
 
     static Map<String, Object> dedupProducerConfig(String bootstrapServers) {

@@ -62,7 +62,7 @@ class PagedFetchTest {
 
     private static boolean after(ResponsePage page, Set<String> published) {
         PagedFetch fetch = new PagedFetch("t", "{}", PagingStyle.PAGE, 2, 5);
-        fetch.accept(page, published::contains);
+        fetch.accept(page, message -> published.contains(message.externalId()));
         return fetch.isMore();
     }
 

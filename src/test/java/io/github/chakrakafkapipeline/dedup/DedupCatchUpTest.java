@@ -39,7 +39,7 @@ class DedupCatchUpTest {
             }
             DedupState state = new DedupState(TOPIC,
                     () -> Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                    Duration.ofSeconds(30), exactlyOnce);
+                    Duration.ofSeconds(30), exactlyOnce, 50, Duration.ofMinutes(10), Duration.ZERO);
             state.start();
             try {
                 state.load();

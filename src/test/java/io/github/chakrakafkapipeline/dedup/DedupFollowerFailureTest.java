@@ -55,7 +55,7 @@ class DedupFollowerFailureTest {
             DedupState state = new DedupState(TOPIC, () -> Map.of(
                     CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, OutOfMemoryOnKey.class.getName()),
-                    Duration.ofSeconds(30), true);
+                    Duration.ofSeconds(30), true, 50, Duration.ofMinutes(10), Duration.ZERO);
             state.start();
             try {
                 state.load();

@@ -25,6 +25,27 @@ class FingerprintSetTest {
     }
 
     @Test
+    void removing_keeps_every_other_id_findable_and_the_table_from_growing() {
+        // in a small table most ids probe past others' slots: removal must move them back, not lose them
+        FingerprintSet set = new FingerprintSet();
+        java.util.ArrayDeque<String> held = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 200_000; i++) {
+            String id = "wamid." + i;
+            assertTrue(set.add(id));
+            held.addLast(id);
+            if (held.size() > 500) {
+                String gone = held.removeFirst();
+                assertTrue(set.remove(FingerprintSet.Fingerprint.of(gone)));
+                assertFalse(set.contains(gone));
+            }
+        }
+        assertEquals(500, set.size());
+        held.forEach(id -> assertTrue(set.contains(id), id));
+        assertFalse(set.remove(FingerprintSet.Fingerprint.of("wamid.0")), "already removed");
+        assertTrue(set.bytes() <= 16L * 1024, "a set of 500 ids keeps its first table: " + set.bytes() + " bytes");
+    }
+
+    @Test
     void clear_forgets_everything() {
         FingerprintSet set = new FingerprintSet();
         set.add("a");

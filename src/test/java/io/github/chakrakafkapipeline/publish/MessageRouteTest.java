@@ -41,7 +41,8 @@ class MessageRouteTest {
     /** Kafka's limit on one record (max.request.size), small here so that a test message can exceed it. */
     private static final int MAX_REQUEST_SIZE = 4096;
 
-    private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1), false);
+    private final DedupState dedupState = new DedupState("ids", Map::of, Duration.ofSeconds(1), false, 50,
+            Duration.ofMinutes(10), Duration.ZERO);
     private final Publishing publishing = new Publishing(dedupState, null, new ChatLanes(),
             new PipelineMetrics(() -> null), null);
     private CamelContext context;
@@ -173,7 +174,7 @@ class MessageRouteTest {
         TargetPoll poll = new TargetPoll(TargetPoll.CHAT_MESSAGES, "c1", PagingStyle.NONE);
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(TargetPoll.PROPERTY, poll);
-        PublishBatch batch = new PublishBatch(List.of(TestData.message(raw)), 1);
+        PublishBatch batch = new PublishBatch(List.of(TestData.message(raw)), 1, dedupState::records);
         List<Message> messages = publishing.messages(batch, poll, exchange);
         exchange.setIn(messages.get(0));
         Exchange done = template.send("direct:message-route", exchange);

@@ -63,6 +63,14 @@ public final class ChakraStub implements AutoCloseable {
                 .willReturn(response));
     }
 
+    /** List chat messages answers {@code answer} to the chat's request for page {@code page} (from 1). */
+    public void answerChatPage(String chatId, int page, String answer) {
+        server.stubFor(post(urlPathEqualTo("/v1/ext/chat/" + chatId + "/message"))
+                .withHeader("Authorization", equalTo("Bearer " + token))
+                .withRequestBody(equalToJson("{\"page\": " + page + "}", true, true))
+                .willReturn(okJson(answer)));
+    }
+
     /** List chats answers {@code answer} to every page asked for. */
     public void answerChatList(String answer) {
         answerChatList(okJson(answer));
