@@ -26,11 +26,12 @@ public final class PipelineApplication {
     /**
      * Each package's beans (the routes refer to them by name) and its part of the start-up. Camel binds the beans of
      * them all, in this order, before it runs any configure step, in this order too: a package comes after those whose
-     * beans it takes. The lease is taken before publishing listens to it; the states load after the topics check.
+     * beans it takes. The lease comes before the poll and publishing, which listen to it; the states load after the
+     * topics check.
      */
     static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(SettingsConfiguration.class,
             MetricsConfiguration.class, OpsConfiguration.class, TopicsConfiguration.class, ChatsConfiguration.class,
-            DedupConfiguration.class, ChakraConfiguration.class, PollConfiguration.class, LeaseConfiguration.class,
+            DedupConfiguration.class, ChakraConfiguration.class, LeaseConfiguration.class, PollConfiguration.class,
             PublishConfiguration.class);
 
     private PipelineApplication() {

@@ -8,6 +8,7 @@ import io.github.chakrakafkapipeline.chakra.RequestBudget;
 import io.github.chakrakafkapipeline.chats.ChatActivity;
 import io.github.chakrakafkapipeline.chats.ChatListing;
 import io.github.chakrakafkapipeline.chats.ChatsConfiguration;
+import io.github.chakrakafkapipeline.lease.LeaseConfiguration;
 import io.github.chakrakafkapipeline.metrics.MetricsConfiguration;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import io.github.chakrakafkapipeline.settings.PipelineSettings;
@@ -23,6 +24,8 @@ public class PollConfiguration implements CamelConfiguration {
 
     public static final String POLL_SCHEDULE = "pollSchedule";
     public static final String TARGET_POLLS = "targetPolls";
+    /** The route that polls, in routes/messages-poll.camel.yaml. */
+    private static final String POLL_ROUTE = "messages-poll";
 
     /** A poll more than a second late is one that waited for a slow poll to end. */
     @BindToRegistry(POLL_SCHEDULE)
@@ -45,9 +48,13 @@ public class PollConfiguration implements CamelConfiguration {
                 new Sweep(Duration.ofMillis(sweepMillis)), Duration.ofMillis(backoffMaxMillis), chatPaging, phonePaging);
     }
 
+    /** After LeaseConfiguration, whose cluster service tells it when the lease is taken. */
     @Override
     public void configure(CamelContext context) throws Exception {
         TargetPolls polls = targetPolls(context);
+        PollSchedule schedule = context.getRegistry().lookupByNameAndType(POLL_SCHEDULE, PollSchedule.class);
+        PollAtOnce atOnce = new PollAtOnce(context, POLL_ROUTE, schedule::fires);
+        LeaseConfiguration.onLeadership(context, atOnce::leading);
         MetricsConfiguration.metrics(context).onStart(metrics -> {
             metrics.gauge("chakra.pipeline.sweep.progress.ratio", "How far the sweep's current round over the known "
                     + "chats is", polls::sweepProgress);

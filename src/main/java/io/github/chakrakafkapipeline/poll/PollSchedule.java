@@ -4,6 +4,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.chakrakafkapipeline.settings.InvalidSettingException;
 import org.apache.camel.Header;
@@ -19,6 +20,7 @@ public class PollSchedule {
     private final Duration tolerance;
     private final Clock clock;
     private final CronExpression cron;
+    private final AtomicLong fires = new AtomicLong();
 
     /** {@code cron} is pipeline.poll.cron, checked at start-up. */
     public PollSchedule(Duration tolerance, Clock clock, String cron) {
@@ -38,7 +40,13 @@ public class PollSchedule {
         return next == null || after == null ? Duration.ofMinutes(1) : Duration.ofMillis(after.getTime() - next.getTime());
     }
 
+    /** How many fires reached the poll route (PollAtOnce waits for one). */
+    public long fires() {
+        return fires.get();
+    }
+
     public boolean isOnTime(@Header("scheduledFireTime") Date scheduled) {
+        fires.incrementAndGet();
         return scheduled == null
                 || Duration.between(scheduled.toInstant(), clock.instant()).compareTo(tolerance) <= 0;
     }
