@@ -184,7 +184,11 @@ public final class Benchmark {
         }
         if (options.dedup) {
             messages.clear(); // the corpus must not sit in the heap that the dedup state is weighed in
-            new DedupBenchmark(this).run();
+            DedupBenchmark dedup = new DedupBenchmark(this);
+            dedup.run();
+            if (options.year) {
+                new YearBenchmark(this, dedup).run();
+            }
         }
         if (options.failover) {
             new FailoverBenchmark(this).run();
@@ -764,6 +768,9 @@ public final class Benchmark {
         String only = "";
         String outDir = "docs";
         List<Integer> dedupSizes = List.of(100_000, 1_000_000);
+        boolean year = true;
+        int yearChats = 10_000;
+        int yearMessages = 1_000;
         String command = System.getenv().getOrDefault("BENCH_COMMAND", "bench/run");
 
         long messages() {
@@ -798,13 +805,16 @@ public final class Benchmark {
                     case "--discovery-interval" -> options.discoveryIntervalSeconds = Integer.parseInt(given.get(++i));
                     case "--only" -> options.only = given.get(++i);
                     case "--out" -> options.outDir = given.get(++i);
+                    case "--no-year" -> options.year = false;
+                    case "--year-chats" -> options.yearChats = Integer.parseInt(given.get(++i));
+                    case "--year-messages" -> options.yearMessages = Integer.parseInt(given.get(++i));
                     case "--dedup-sizes" -> options.dedupSizes = Arrays.stream(given.get(++i).split(","))
                             .map(String::trim).map(Integer::parseInt).toList();
                     default -> throw new IllegalArgumentException("Unknown option " + arg + "; see bench/run --help");
                 }
             }
             if (options.repetitions < 1 || options.chats < 1 || options.messagesPerChat < 1 || options.cycles < 1
-                    || options.failoverRuns < 1) {
+                    || options.failoverRuns < 1 || options.yearChats < 1 || options.yearMessages < 1) {
                 throw new IllegalArgumentException("Sizes and counts must be at least 1");
             }
             if (options.discoveryChats < 1 || options.discoveryPolls < 1 || options.discoveryIntervalSeconds < 1

@@ -67,20 +67,23 @@ final class FailoverBenchmark {
         Files.deleteIfExists(log);
         Benchmark.say("== Failover: %d runs of two replicas of %s (their output in %s)", bench.options().failoverRuns,
                 JAR, log);
-        for (int run = 1; run <= bench.options().failoverRuns; run++) {
-            Report.Failover failover = measure(run, log);
-            bench.report().failovers.add(failover);
-            Benchmark.say("  run %d: %.2f s from the kill to the other replica's first record; %d records, %d"
-                    + " duplicated (read_committed)", run, failover.millis() / 1000.0, failover.records(),
-                    failover.duplicates());
+        for (boolean graceful : new boolean[] {false, true}) {
+            for (int run = 1; run <= bench.options().failoverRuns; run++) {
+                Report.Failover failover = measure(run, log, graceful);
+                (graceful ? bench.report().handOvers : bench.report().failovers).add(failover);
+                Benchmark.say("  run %d: %.2f s from the %s to the other replica's first record; %d records, %d"
+                        + " duplicated (read_committed)", run, failover.millis() / 1000.0,
+                        graceful ? "SIGTERM" : "kill", failover.records(), failover.duplicates());
+            }
         }
     }
 
-    private Report.Failover measure(int run, Path log) throws Exception {
+    /** One run: the leader killed with SIGKILL, or ({@code graceful}) stopped with SIGTERM, as a rolling update does. */
+    private Report.Failover measure(int run, Path log, boolean graceful) throws Exception {
         Topics topics = bench.freshTopics("failover");
         List<Process> replicas = new ArrayList<>();
         try (ChakraSandbox chakra = ChakraSandbox.start(0, Corpus.TOKEN, CHATS, TICK_MILLIS, 1)) {
-            Map<String, String> env = environment(topics, chakra, run);
+            Map<String, String> env = environment(topics, chakra, (graceful ? 100 : 0) + run);
             int[] ports = {RunningPipeline.freePort(), RunningPipeline.freePort()};
             for (int port : ports) {
                 replicas.add(start(env, port, log));
@@ -94,7 +97,11 @@ final class FailoverBenchmark {
             int standby = 1 - leader;
 
             long killedMillis = System.currentTimeMillis();
-            replicas.get(leader).destroyForcibly(); // SIGKILL
+            if (graceful) {
+                replicas.get(leader).destroy(); // SIGTERM: it may still publish until it ends
+            } else {
+                replicas.get(leader).destroyForcibly(); // SIGKILL
+            }
             if (!replicas.get(leader).waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("The killed replica did not end");
             }

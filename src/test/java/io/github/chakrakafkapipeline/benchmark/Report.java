@@ -35,6 +35,11 @@ final class Report {
     private static final double EXACTLY_ONCE_TARGET = 0.90;
     private static final double HAND_WRITTEN_TARGET = 0.50;
     private static final double FAILOVER_TARGET_SECONDS = 15;
+    /** Issue 20's target for a rolling update: the other replica publishes within 5 s of the SIGTERM. */
+    private static final double HAND_OVER_TARGET_SECONDS = 5;
+    /** Issue 20's targets for a year of a 10,000-chat team: heap held by the dedup state, restart to ready. */
+    private static final double YEAR_HEAP_TARGET_MB = 64;
+    private static final double YEAR_RESTART_TARGET_SECONDS = 10;
 
     record Dedup(int ids, int repetition, long readyMillis, double bytesPerId) {
     }
@@ -47,6 +52,17 @@ final class Report {
     }
 
     record HistogramRow(String type, double instancesPerId, double bytesPerId) {
+    }
+
+    /**
+     * The dedup state after a simulated year, in one design: the messages of the year, the ids it held once loaded,
+     * the load's time and retained heap, and the pipeline's start on it (Main.start(), and to ready; -1: none).
+     */
+    record Year(String design, int repetition, long messages, int held, long loadMillis, long heapBytes,
+            long startMillis, long readyMillis) {
+        long restartToReady() {
+            return readyMillis >= 0 ? readyMillis : startMillis;
+        }
     }
 
     /** A failover run: from the kill to the other replica's first record; records and duplicates as read after it. */
@@ -114,6 +130,7 @@ final class Report {
     final Map<String, List<Benchmark.Cycle>> steady = new LinkedHashMap<>();
     final List<Dedup> dedups = new ArrayList<>();
     final List<Restart> restarts = new ArrayList<>();
+    final List<Year> years = new ArrayList<>();
     List<HistogramRow> histogram = List.of();
     int histogramIds;
     double averageMessageBytes;
@@ -121,6 +138,8 @@ final class Report {
     String loadAfter = "unknown";
     final Map<String, List<String>> recordHeaders = new LinkedHashMap<>();
     final List<Failover> failovers = new ArrayList<>();
+    /** The same runs with the leader sent SIGTERM (a rolling update): from the signal to the other's first record. */
+    final List<Failover> handOvers = new ArrayList<>();
     /** The shipped lease settings the failover replicas ran with, as read from config/application.properties. */
     String leaseSessionTimeoutMillis = "?";
     String leaseHeartbeatMillis = "?";
@@ -323,7 +342,8 @@ final class Report {
         // 3. dedup
         md.append("## 3. Dedup state\n\n")
                 .append("A fresh compacted topic is filled with N distinct externalIds (`wamid.` + 56 base64")
-                .append(" characters, as documented; value `published`, as the pipeline records them). Then, per")
+                .append(" characters, as documented; value `published`, as the pipeline recorded them before it kept")
+                .append(" windows, and as a topic written then still holds them: 3b below is the state as kept now). Then, per")
                 .append(" repetition: `DedupState` is started on it alone (time until started, and")
                 .append(" the heap it retains per id: heap used after repeated full GCs, before and after), and the")
                 .append(" whole pipeline is started on it, as a restart would: until `Main.start()` returns with")
@@ -365,6 +385,8 @@ final class Report {
             }
         }
 
+        year(md);
+
         // 4. failover
         double[] failoverSeconds = failovers.stream().mapToDouble(f -> f.millis() / 1000.0).toArray();
         double failoverMedian = Stats.median(failoverSeconds);
@@ -403,6 +425,7 @@ final class Report {
                     failoverMedian, failoverMax, FAILOVER_TARGET_SECONDS,
                     verdict(failoverMedian, failoverMedian < FAILOVER_TARGET_SECONDS),
                     verdict(failoverMax, failoverMax < FAILOVER_TARGET_SECONDS)));
+            handOvers(md);
         }
 
         discovery(md);
@@ -429,6 +452,14 @@ final class Report {
                         failoverMedian, verdict(failoverMedian, failoverMedian < FAILOVER_TARGET_SECONDS)))
                 .append(String.format(Locale.ROOT, "| failover under 15 s, max of %d runs | %.2f s | %s |%n",
                         failovers.size(), failoverMax, verdict(failoverMax, failoverMax < FAILOVER_TARGET_SECONDS)));
+        yearTargets(md);
+        if (!handOvers.isEmpty()) {
+            double[] seconds = handOvers.stream().mapToDouble(f -> f.millis() / 1000.0).toArray();
+            md.append(String.format(Locale.ROOT, "| hand-over under %.0f s (SIGTERM to the leader to the other"
+                    + " replica's first record), max of %d runs | %.2f s | %s |%n", HAND_OVER_TARGET_SECONDS,
+                    seconds.length, Stats.max(seconds), verdict(Stats.max(seconds),
+                            Stats.max(seconds) < HAND_OVER_TARGET_SECONDS)));
+        }
         discoveryTargets(md);
 
         // raw
@@ -769,5 +800,66 @@ final class Report {
             }
         }
         return 10 * magnitude;
+    }
+
+    /** Section 3b: the dedup state after a simulated year, both designs side by side. */
+    private void year(StringBuilder md) {
+        md.append("\n### 3b. The dedup state after a year\n\n");
+        if (years.isEmpty()) {
+            md.append("Not run (`--no-year` or `--no-dedup`).\n");
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "A simulated year of a team of %,d chats, %,d messages each over 365"
+                + " days (%,d messages; externalIds as above). **windows** is the pipeline now: every message is"
+                + " claimed and confirmed through a real `DedupState` (at least once, so that it writes each chat's"
+                + " record itself) with the shipped window settings, chat by chat, which leaves the topic as compaction"
+                + " leaves a year of rewrites: one record per chat. **one record per id** is the design before: the"
+                + " topic holds every id of the year. Per repetition and design, a fresh `DedupState` loads the topic"
+                + " (the heap it retains: heap after full GCs, after minus before), and the whole pipeline starts on it"
+                + " until its readiness endpoint answers 200.%n%n", options.yearChats, options.yearMessages,
+                (long) options.yearChats * options.yearMessages))
+                .append("| design | ids held | heap retained | load | pipeline restart to ready |\n|---|---|---|---|---|\n");
+        for (String design : years.stream().map(Year::design).distinct().toList()) {
+            List<Year> runs = years.stream().filter(y -> y.design().equals(design)).toList();
+            md.append("| ").append(design).append(" | ").append(range(runs, y -> y.held(), "%,.0f")).append(" | ")
+                    .append(range(runs, y -> y.heapBytes() / 1e6, "%,.1f MB")).append(" | ")
+                    .append(range(runs, y -> y.loadMillis(), "%,.0f ms")).append(" | ")
+                    .append(range(runs, y -> y.restartToReady(), "%,.0f ms")).append(" |\n");
+        }
+    }
+
+    private void yearTargets(StringBuilder md) {
+        List<Year> windows = years.stream().filter(y -> y.design().equals("windows")).toList();
+        if (windows.isEmpty()) {
+            return;
+        }
+        double heapMb = median(windows, y -> y.heapBytes() / 1e6);
+        double restartSeconds = median(windows, y -> y.restartToReady() / 1000.0);
+        long messages = windows.get(0).messages();
+        md.append(String.format(Locale.ROOT, "| dedup heap after a year (%,d messages) at most %.0f MB | %.1f MB |"
+                + " %s |%n", messages, YEAR_HEAP_TARGET_MB, heapMb, verdict(heapMb, heapMb <= YEAR_HEAP_TARGET_MB)))
+                .append(String.format(Locale.ROOT, "| restart to ready after a year at most %.0f s | %.2f s | %s |%n",
+                        YEAR_RESTART_TARGET_SECONDS, restartSeconds,
+                        verdict(restartSeconds, restartSeconds <= YEAR_RESTART_TARGET_SECONDS)));
+    }
+
+    /** The failover runs again with SIGTERM (a rolling update) in place of SIGKILL. */
+    private void handOvers(StringBuilder md) {
+        if (handOvers.isEmpty()) {
+            return;
+        }
+        double[] seconds = handOvers.stream().mapToDouble(f -> f.millis() / 1000.0).toArray();
+        md.append(String.format(Locale.ROOT, "%nThe same runs with the leader sent **SIGTERM** (`Process.destroy`,"
+                + " as a rolling update does) in place of SIGKILL: the stopped replica finishes what is in flight and"
+                + " leaves the lease, and the **hand-over** is the time from the signal to the first record the other"
+                + " replica publishes (records appended before the stopped process ended are its own).%n%n"))
+                .append("| run | hand-over | records (read_committed) | duplicates |\n|---|---|---|---|\n");
+        for (Failover run : handOvers) {
+            md.append(String.format(Locale.ROOT, "| %d | %.2f s | %,d | %,d |%n", run.run(), run.millis() / 1000.0,
+                    run.records(), run.duplicates()));
+        }
+        md.append(String.format(Locale.ROOT, "%n**Hand-over over %d runs: median %.2f s, max %.2f s** (target under"
+                + " %.0f s: max **%s**).%n", seconds.length, Stats.median(seconds), Stats.max(seconds),
+                HAND_OVER_TARGET_SECONDS, verdict(Stats.max(seconds), Stats.max(seconds) < HAND_OVER_TARGET_SECONDS)));
     }
 }
