@@ -47,11 +47,7 @@ class HandOverIT {
 
     @Test
     void a_leader_stopped_mid_poll_hands_over_within_seconds_and_exits_cleanly() throws Exception {
-        Path[] logs = {Path.of("target", "hand-over-it-0.log"), Path.of("target", "hand-over-it-1.log")};
-        for (Path log : logs) {
-            Files.createDirectories(log.getParent());
-            Files.deleteIfExists(log);
-        }
+        Path[] logs = {PipelineJar.freshLog("hand-over-it-0.log"), PipelineJar.freshLog("hand-over-it-1.log")};
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 ChakraSandbox chakra = ChakraSandbox.start(0, TOKEN, 3, 200, 1)) {
             Map<String, String> env = chakra.pipelineEnv(kafka.bootstrapServers());

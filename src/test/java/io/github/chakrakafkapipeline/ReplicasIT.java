@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,14 +39,12 @@ class ReplicasIT {
 
     private static final String TOKEN = "replicas-token-2f7d5c9a1e3b8d4f6a0c";
     private static final Topics TOPICS = Topics.prefixed("replicas.");
-    private static final Path LOG = Path.of("target", "replicas-it.log");
     private static final String COMMITTED = "chakra_pipeline_transactions_total{outcome=\"committed\"}";
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void a_frozen_leader_is_fenced_and_a_killed_one_replaced_and_each_message_is_published_once() throws Exception {
-        Files.createDirectories(LOG.getParent());
-        Files.deleteIfExists(LOG);
+        Path log = PipelineJar.freshLog("replicas-it.log");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 ChakraSandbox chakra = ChakraSandbox.start(0, TOKEN, 3, 200, 1)) {
             Map<String, String> env = chakra.pipelineEnv(kafka.bootstrapServers());
@@ -60,7 +57,7 @@ class ReplicasIT {
             List<Process> replicas = new ArrayList<>();
             try {
                 for (int port : ports) {
-                    replicas.add(PipelineJar.start(env, port, LOG));
+                    replicas.add(PipelineJar.start(env, port, log));
                 }
                 await("one replica leads").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                         .until(() -> PipelineJar.leaders(ports) == 1 && externalIds(kafka).size() >= 5);

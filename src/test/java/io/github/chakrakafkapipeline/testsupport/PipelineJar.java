@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,6 +27,14 @@ public final class PipelineJar {
         builder.environment().putAll(env);
         builder.environment().put("PIPELINE_MANAGEMENT_PORT", String.valueOf(managementPort));
         return builder.start();
+    }
+
+    /** {@code target/<name>}, empty: where a test's replicas append their output. */
+    public static Path freshLog(String name) throws IOException {
+        Path log = Path.of("target", name);
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
+        return log;
     }
 
     /** The command that runs the jar from the repository root, its output appended to {@code log}; not started. */
