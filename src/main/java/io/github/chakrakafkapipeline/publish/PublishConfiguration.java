@@ -19,9 +19,11 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /** Publishing: the chat lanes, the dedup claims, and, exactly once, the Kafka transactions. */
 public class PublishConfiguration implements CamelConfiguration {
@@ -106,7 +108,11 @@ public class PublishConfiguration implements CamelConfiguration {
      * would queue behind every read a poll started.
      */
     private Transactions transactions(CamelContext context) {
-        ExecutorService publisher = context.getExecutorServiceManager().newSingleThreadExecutor(this, "transactions");
+        // a task refused is refused, never run on the caller's thread (Camel's default): the producer is used on this
+        // one thread; GroupCommits keeps at most one commit waiting, and an opening of the producer another
+        ExecutorService publisher = context.getExecutorServiceManager().newThreadPool(this, "transactions",
+                new ThreadPoolProfileBuilder("transactions").poolSize(1).maxPoolSize(1).maxQueueSize(100)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
         DedupState dedupState = DedupConfiguration.dedupState(context);
         PipelineMetrics metrics = MetricsConfiguration.metrics(context);
         KafkaProblems problems = TopicsConfiguration.kafkaProblems(context);

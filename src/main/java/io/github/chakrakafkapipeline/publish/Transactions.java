@@ -61,8 +61,8 @@ public class Transactions implements Publisher {
     private final PipelineMetrics metrics;
     private final Queue<PendingResponse> ready = new ConcurrentLinkedQueue<>();
     private final Semaphore waiting = new Semaphore(MAX_WAITING);
-    /** The one thread that uses the producer (close aside): transactions, one after the other. */
-    private final ExecutorService publisher;
+    /** The one thread that uses the producer (close aside) is asked through it: transactions, one after the other. */
+    private final GroupCommits commits;
     /** Where a response's exchange goes on once its transaction ended (settle, its summary), off the publisher thread. */
     private final Executor continuation;
     /** When the current transaction began (System.nanoTime); on the publisher thread. */
@@ -73,7 +73,7 @@ public class Transactions implements Publisher {
         this.producer = producer;
         this.heldTopics = new HeldTopics(topics, problems, () -> String.valueOf(producer.configuration().getBrokers()));
         this.metrics = metrics;
-        this.publisher = publisher;
+        this.commits = new GroupCommits(publisher, this::commitReady);
         this.continuation = continuation;
     }
 
@@ -116,7 +116,7 @@ public class Transactions implements Publisher {
         mine.done.whenComplete((nothing, failure) -> waiting.release());
         ready.add(mine);
         try {
-            publisher.execute(this::commitReady);
+            commits.ring();
         } catch (RejectedExecutionException stopping) {
             ready.remove(mine);
             mine.done.completeExceptionally(stopping);
@@ -133,7 +133,7 @@ public class Transactions implements Publisher {
         return resumed;
     }
 
-    /** On the publisher thread: one transaction for every response ready now (none left by an earlier run: nothing). */
+    /** On the publisher thread: one transaction for every response ready now (none, when the commit before took them). */
     private void commitReady() {
         List<PendingResponse> group = new ArrayList<>();
         for (PendingResponse next; (next = ready.poll()) != null; ) {
