@@ -89,10 +89,18 @@ public class TargetPolls {
     /**
      * The targets this poll reads, each marked as being read until its read ends ({@link #begin}): the listed chat ids
      * and phone numbers, the changed chats (newest activity first) as far as the request budget of one poll interval
-     * goes, the others staying changed for the next poll, then the sweep's share with what is left.
+     * goes, the others staying changed for the next poll, then the sweep's share with what is left. As the poll ends,
+     * a target it never handed to a call thread (the pipeline stopping, the lease lost midway) is no longer held as
+     * being read, so that the next poll reads it.
      */
-    public List<TargetPoll> due() {
+    public List<TargetPoll> due(Exchange pollExchange) {
         List<TargetPoll> due = new ArrayList<>();
+        pollExchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                due.forEach(TargetPolls.this::releaseUnbegun);
+            }
+        });
         Map<String, Long> changed = settings.discovery() ? activity.changed() : Map.of();
         List<String> listed = settings.chatIds();
         listed.forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED, changed.get(chat)));
@@ -153,10 +161,16 @@ public class TargetPolls {
      * being read, and a failure counts towards its pause.
      */
     public void begin(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
-        Read started = running.computeIfAbsent(key(poll.getOperation(), poll.getTarget()), key -> new Read(poll));
-        // another read of the target under way (not one that due() started): this one is not tracked
-        Read read = started.poll == poll ? started : new Read(poll);
-        read.begun = true;
+        Read[] begun = new Read[1];
+        // atomic with releaseUnbegun: a read that begins is never released
+        running.compute(key(poll.getOperation(), poll.getTarget()), (key, current) -> {
+            boolean tracked = current == null || current.poll == poll;
+            // another read of the target under way (not one that due() started): this one is not tracked
+            begun[0] = tracked && current != null ? current : new Read(poll);
+            begun[0].begun = true;
+            return tracked ? begun[0] : current;
+        });
+        Read read = begun[0];
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -179,6 +193,11 @@ public class TargetPolls {
         metrics.duplicates(poll.getOperation(), batch.duplicates());
         metrics.targetPolled(poll.getOperation(), elapsed);
         return poll + ": " + batch.summary(elapsed);
+    }
+
+    private void releaseUnbegun(TargetPoll poll) {
+        running.computeIfPresent(key(poll.getOperation(), poll.getTarget()),
+                (key, current) -> current.poll == poll && !current.begun ? null : current);
     }
 
     private void ended(Read read, Throwable failure) {
