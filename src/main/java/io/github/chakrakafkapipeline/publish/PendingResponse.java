@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -12,6 +13,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class PendingResponse {
     final List<PublishBatch.Entry> entries;
+    /**
+     * The entries' Kafka records, made on the thread that queued the response: the publisher thread, which sends every
+     * transaction, only sends them.
+     */
+    final List<ProducerRecord<String, String>> records;
     /** Gives the dedup records of the entries that go in the transaction. */
     final Function<List<PublishBatch.Entry>, List<ProducerRecord<String, String>>> dedupRecords;
     /** The record of the chat's activity, sent with the messages (discovery); null for none. */
@@ -24,10 +30,11 @@ final class PendingResponse {
     /** Cut before a record for a topic that does not exist: what went before is published, the rest waits. */
     boolean heldBack;
 
-    PendingResponse(List<PublishBatch.Entry> entries,
+    PendingResponse(List<PublishBatch.Entry> entries, KafkaConfiguration configuration,
             Function<List<PublishBatch.Entry>, List<ProducerRecord<String, String>>> dedupRecords,
             ProducerRecord<String, String> activityRecord, Runnable activityRecorded) {
         this.entries = entries;
+        this.records = entries.stream().map(entry -> KafkaRecords.record(entry.record(), configuration)).toList();
         this.dedupRecords = dedupRecords;
         this.count = entries.size();
         this.activityRecord = activityRecord;

@@ -18,7 +18,6 @@ import io.github.chakrakafkapipeline.kafka.KafkaProblems;
 import io.github.chakrakafkapipeline.kafka.PipelineTopics;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -91,7 +90,7 @@ public class Transactions implements Publisher {
     @Override
     public CompletableFuture<Void> publish(Exchange exchange) {
         PublishBatch batch = exchange.getMessage().getBody(PublishBatch.class);
-        return enqueue(new PendingResponse(batch.entries(), batch::dedupRecords, batch.activityRecord(),
+        return enqueue(new PendingResponse(batch.entries(), producer.configuration(), batch::dedupRecords, batch.activityRecord(),
                 batch::activityRecorded));
     }
 
@@ -100,7 +99,7 @@ public class Transactions implements Publisher {
      * that a consumer and a replica see it only with what it stands for.
      */
     public CompletableFuture<Void> publishActivity(ProducerRecord<String, String> activityRecord) {
-        return enqueue(new PendingResponse(List.of(), entries -> List.of(), activityRecord, () -> { }));
+        return enqueue(new PendingResponse(List.of(), null, entries -> List.of(), activityRecord, () -> { }));
     }
 
     private CompletableFuture<Void> enqueue(PendingResponse mine) {
@@ -262,11 +261,10 @@ public class Transactions implements Publisher {
     private void send(Producer<String, String> transactional, List<PendingResponse> group, List<Future<RecordMetadata>> sent) {
         transactional.beginTransaction();
         begunAt = System.nanoTime();
-        KafkaConfiguration configuration = producer.configuration(); // once per transaction: a look-up of the component
         for (PendingResponse pending : group) {
             List<PublishBatch.Entry> entries = pending.entries.subList(0, pending.count);
-            for (PublishBatch.Entry entry : entries) {
-                Future<RecordMetadata> message = transactional.send(KafkaRecords.record(entry.record(), configuration));
+            for (ProducerRecord<String, String> record : pending.records.subList(0, pending.count)) {
+                Future<RecordMetadata> message = transactional.send(record);
                 sent.add(message);
                 if (SendResults.failed(message)) {
                     // the transaction cannot commit now; each further send would first wait up to max.block.ms for
