@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Reads one of the pipeline's compacted topics (the dedup state, the chat activity) from its start, committed records
@@ -33,13 +35,38 @@ public final class CompactedTopicReader implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(config);
         this.remember = remember;
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            List<TopicPartition> partitions = partitions(topic, timeout);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e;
+        }
+    }
+
+    /**
+     * The topic's partitions. A broker that has not yet heard of a topic created a moment ago answers with none, and a
+     * reader assigned none would fail at every read (the consumer "is not subscribed to any topics or assigned any
+     * partitions"), so an empty answer is asked again until {@code timeout}.
+     */
+    private List<TopicPartition> partitions(String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Kafka listed no partition of topic " + topic + " within " + timeout.toMillis()
+                        + " ms: check that it exists and that this client may describe it");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
         }
     }
 
