@@ -107,10 +107,9 @@ class DedupHistoryTest {
             assertEquals(CHATS * PAGE, state.size(), "a restart reads the windows back, not the history");
             await().atMost(Duration.ofSeconds(60)).until(() -> outbound().size() > CHATS * PER_CHAT);
             await().atMost(Duration.ofSeconds(30)).until(() -> state.oldMessages().olderThanWindow() >= 1);
-            long told = logs.lines().stream().filter(line -> line.contains("Chat chat-0: message wamid.LATE")).count();
             awaitPolls(3);
-            assertEquals(1, told, "told once for the chat");
-            assertEquals(1, logs.lines().stream().filter(line -> line.contains("older than what the dedup state holds"))
+            // the backfill before the restart may have told of other chats, read again while their pages moved
+            assertEquals(1, logs.lines().stream().filter(line -> line.contains("Chat chat-0: message wamid.LATE"))
                     .count(), "told once, however often it is read: " + logs.text());
             assertTrue(state.oldMessages().olderThanWindow() >= 3, "counted each time it is read");
         }
