@@ -2,22 +2,16 @@ package io.github.chakrakafkapipeline.poll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import io.github.chakrakafkapipeline.chakra.RequestBudget;
 import io.github.chakrakafkapipeline.chakra.TargetPoll;
 import io.github.chakrakafkapipeline.metrics.PipelineMetrics;
 import io.github.chakrakafkapipeline.settings.PipelineSettings;
+import io.github.chakrakafkapipeline.testsupport.ShippedSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -62,14 +56,7 @@ class TargetPollsTest {
 
     /** The shipped settings, with three listed chats and discovery off. */
     private static PipelineSettings settings() {
-        Properties file = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of("config/application.properties"))) {
-            file.load(reader);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> settings = new HashMap<>();
-        file.stringPropertyNames().forEach(key -> settings.put(key, file.getProperty(key)));
+        Map<String, String> settings = ShippedSettings.read();
         settings.put("chakra.api.token", "t");
         settings.put("chakra.chat.ids", String.join(",", CHATS));
         settings.put("chakra.chat.discovery", "off");

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import io.github.chakrakafkapipeline.testsupport.RunningPipeline;
+import io.github.chakrakafkapipeline.testsupport.ShippedSettings;
 import org.apache.camel.util.ObjectHelper;
 import org.junit.jupiter.api.Test;
 
@@ -97,14 +92,7 @@ class PipelineSettingsTest {
     }
 
     private static Map<String, String> shippedSettings() {
-        Properties file = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of("config/application.properties"))) {
-            file.load(reader);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> settings = new HashMap<>();
-        file.stringPropertyNames().forEach(key -> settings.put(key, file.getProperty(key)));
+        Map<String, String> settings = ShippedSettings.read();
         settings.put("chakra.api.token", "t");
         settings.put("chakra.chat.ids", " a-1, b_2 ,,a-1");
         settings.put("chakra.phone.numbers", "919901258433");
