@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public class TargetPolls {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetPolls.class);
-    private static final Duration NEVER_BEGUN = Duration.ofHours(1);
 
     private final PipelineMetrics metrics;
     private final PipelineSettings settings;
@@ -142,16 +141,8 @@ public class TargetPolls {
         }
         PagingStyle paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
         Read read = new Read(new TargetPoll(operation, target, paging, reason, activityValue));
-        Read before = running.putIfAbsent(key, read);
-        // a read that never began (its route was being reloaded, say) would hold its target forever; a read that began
-        // always ends, and one waiting for a call thread is not that old unless thousands of targets are listed
-        if (before != null && !before.begun && before.poll.age().compareTo(NEVER_BEGUN) > 0
-                && running.replace(key, before, read)) {
-            LOG.warn("{}: its read was started {} min ago and never began; starting it again", read.poll,
-                    before.poll.age().toMinutes());
-            before = null;
-        }
-        if (before == null) {
+        // a read that never began is released as its poll ends (due), and one that began always ends
+        if (running.putIfAbsent(key, read) == null) {
             due.add(read.poll);
         }
     }
