@@ -69,8 +69,7 @@ public class ChakraConfiguration implements CamelConfiguration {
      * The threads that read targets: one target each, so a slow or failing target holds up no other. No queue (Camel
      * hands each task straight to a thread when the queue size is not positive): while every thread is busy, the poll's
      * own thread reads the next target (Camel's CallerRuns), so a poll hands out its targets no faster than they are
-     * read, and as it ends every target it listed has begun (TargetPolls releases the others). The request budget paces
-     * the calls.
+     * read. The request budget paces the calls.
      */
     @BindToRegistry(CHAKRA_CALLS)
     public ExecutorService chakraCalls(CamelContext context, @PropertyInject("chakra.http.concurrency") int threads) {

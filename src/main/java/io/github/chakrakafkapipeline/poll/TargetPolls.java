@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -55,10 +57,9 @@ public class TargetPolls {
     private volatile long lastSuccessMillis;
     private volatile boolean overBudgetReported;
 
-    /** A read under way: whether a call thread took it up (it then always ends, and says so), and whether it ended well. */
+    /** A read under way, and whether it ended well. */
     private static final class Read {
         final TargetPoll poll;
-        volatile boolean begun;
         volatile boolean finished;
 
         Read(TargetPoll poll) {
@@ -86,24 +87,19 @@ public class TargetPolls {
     }
 
     /**
-     * The targets this poll reads, each marked as being read until its read ends ({@link #begin}): the listed chat ids
-     * and phone numbers, the changed chats (newest activity first) as far as the request budget of one poll interval
-     * goes, the others staying changed for the next poll, then the sweep's share with what is left. As the poll ends,
-     * a target it never handed to a call thread (the pipeline stopping, the lease lost midway) is no longer held as
-     * being read, so that the next poll reads it.
+     * The targets this poll reads, none of them being read already: the listed chat ids and phone numbers, the changed
+     * chats (newest activity first) as far as the request budget of one poll interval goes, the others staying changed
+     * for the next poll, then the sweep's share with what is left. Each is held as being read only once the poll hands
+     * it to a read ({@link #handOut}), so that a poll cut short (the lease lost midway, the pipeline stopping) holds
+     * none of those it did not reach.
      */
-    public List<TargetPoll> due(Exchange pollExchange) {
+    public List<TargetPoll> due() {
         List<TargetPoll> due = new ArrayList<>();
-        pollExchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                due.forEach(TargetPolls.this::releaseUnbegun);
-            }
-        });
+        Set<String> dueKeys = new HashSet<>();
         Map<String, Long> changed = settings.discovery() ? activity.changed() : Map.of();
         List<String> listed = settings.chatIds();
-        listed.forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED, changed.get(chat)));
-        settings.phoneNumbers().forEach(phone -> add(due, TargetPoll.PHONE_MESSAGES, phone, TargetPoll.LISTED, null));
+        listed.forEach(chat -> add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED, changed.get(chat)));
+        settings.phoneNumbers().forEach(phone -> add(due, dueKeys, TargetPoll.PHONE_MESSAGES, phone, TargetPoll.LISTED, null));
         Duration interval = schedule.interval();
         long perPoll = budget.requestsPerSecond() * Math.max(1, interval.toSeconds());
         int listedTargets = listed.size() + settings.phoneNumbers().size();
@@ -120,10 +116,11 @@ public class TargetPolls {
                     .filter(chat -> !listed.contains(chat.getKey()))
                     .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
                     .takeWhile(chat -> due.size() < room)
-                    .forEach(chat -> add(due, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED, chat.getValue()));
+                    .forEach(chat -> add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED, chat.getValue()));
             for (String chat : sweep.next(activity::known, interval, (int) Math.max(0, room - due.size()),
-                    chat -> running.containsKey(key(TargetPoll.CHAT_MESSAGES, chat)))) {
-                add(due, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.SWEEP, null);
+                    chat -> running.containsKey(key(TargetPoll.CHAT_MESSAGES, chat))
+                            || dueKeys.contains(key(TargetPoll.CHAT_MESSAGES, chat)))) {
+                add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.SWEEP, null);
             }
         }
         Map<String, Integer> reasons = new TreeMap<>();
@@ -133,18 +130,25 @@ public class TargetPolls {
         return due;
     }
 
-    private void add(List<TargetPoll> due, String operation, String target, String reason, Long activityValue) {
+    private void add(List<TargetPoll> due, Set<String> dueKeys, String operation, String target, String reason,
+            Long activityValue) {
         String key = key(operation, target);
         Failures failures = backingOff.get(key);
         if (failures != null && System.nanoTime() < failures.notBefore()) {
             return;
         }
-        PagingStyle paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
-        Read read = new Read(new TargetPoll(operation, target, paging, reason, activityValue));
-        // a read that never began is released as its poll ends (due), and one that began always ends
-        if (running.putIfAbsent(key, read) == null) {
-            due.add(read.poll);
+        if (!running.containsKey(key) && dueKeys.add(key)) {
+            PagingStyle paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
+            due.add(new TargetPoll(operation, target, paging, reason, activityValue));
         }
+    }
+
+    /**
+     * The poll hands the target to a read: from now until that read ends the target is held as being read, and no
+     * later poll reads it. False when it is being read already.
+     */
+    public boolean handOut(TargetPoll poll) {
+        return running.putIfAbsent(key(poll.getOperation(), poll.getTarget()), new Read(poll)) == null;
     }
 
     /**
@@ -152,16 +156,9 @@ public class TargetPolls {
      * being read, and a failure counts towards its pause.
      */
     public void begin(@ExchangeProperty(TargetPoll.PROPERTY) TargetPoll poll, Exchange exchange) {
-        Read[] begun = new Read[1];
-        // atomic with releaseUnbegun: a read that begins is never released
-        running.compute(key(poll.getOperation(), poll.getTarget()), (key, current) -> {
-            boolean tracked = current == null || current.poll == poll;
-            // another read of the target under way (not one that due() started): this one is not tracked
-            begun[0] = tracked && current != null ? current : new Read(poll);
-            begun[0].begun = true;
-            return tracked ? begun[0] : current;
-        });
-        Read read = begun[0];
+        Read started = running.computeIfAbsent(key(poll.getOperation(), poll.getTarget()), key -> new Read(poll));
+        // another read of the target under way (not one that this poll handed out): this one is not tracked
+        Read read = started.poll == poll ? started : new Read(poll);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -184,11 +181,6 @@ public class TargetPolls {
         metrics.duplicates(poll.getOperation(), batch.duplicates());
         metrics.targetPolled(poll.getOperation(), elapsed);
         return poll + ": " + batch.summary(elapsed);
-    }
-
-    private void releaseUnbegun(TargetPoll poll) {
-        running.computeIfPresent(key(poll.getOperation(), poll.getTarget()),
-                (key, current) -> current.poll == poll && !current.begun ? null : current);
     }
 
     private void ended(Read read, Throwable failure) {

@@ -46,7 +46,6 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.main.Main;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -262,7 +261,7 @@ public final class Benchmark {
             ExecutorService calls = context.getRegistry().lookupByNameAndType("chakraCalls", ExecutorService.class);
             List<Cycle> steady = measureCycles(cycles, profile ? "profile-a-steady" : null, () -> {
                 List<Future<?>> reads = new ArrayList<>();
-                for (TargetPoll poll : polls.due(new DefaultExchange(context))) {
+                for (TargetPoll poll : polls.due()) {
                     reads.add(calls.submit(() -> template.sendBody("direct:" + poll.getOperation() + "-poll", poll)));
                 }
                 for (Future<?> read : reads) {
