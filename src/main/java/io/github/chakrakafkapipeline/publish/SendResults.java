@@ -15,19 +15,19 @@ final class SendResults {
     private SendResults() {
     }
 
-    /** Whether a send failed already, as one does that could not get its topic's metadata within max.block.ms. */
-    static boolean failed(Future<RecordMetadata> send) {
+    /** Why a send failed already, as one does that could not get its topic's metadata within max.block.ms; else null. */
+    static Throwable failure(Future<RecordMetadata> send) {
         if (!send.isDone()) {
-            return false;
+            return null;
         }
         try {
             send.get();
-            return false;
+            return null;
         } catch (ExecutionException e) {
-            return true;
+            return e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return true;
+            return e;
         }
     }
 
@@ -35,13 +35,11 @@ final class SendResults {
      * Whether the transaction failed because Kafka refused records for good; if so, cuts each response before its
      * first refused record.
      */
-    static boolean refused(List<PendingResponse> group, List<Future<RecordMetadata>> sent) {
+    static boolean refused(List<PendingResponse> group) {
         boolean refused = false;
-        int next = 0;
         for (PendingResponse pending : group) {
-            int count = pending.count;
-            for (int i = 0; i < count && next < sent.size(); i++) {
-                Future<RecordMetadata> result = sent.get(next++);
+            for (int i = 0; i < Math.min(pending.count, pending.sent.size()); i++) {
+                Future<RecordMetadata> result = pending.sent.get(i);
                 if (pending.refusal == null && result.isDone() && refusal(result) instanceof RuntimeException refusal) {
                     pending.refusal = refusal;
                     pending.count = i;

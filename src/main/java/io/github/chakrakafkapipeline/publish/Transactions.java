@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +35,15 @@ import org.slf4j.LoggerFactory;
  * transaction per exchange, begun on its one producer and committed when the exchange completes, so two targets
  * published at once would meet in one producer's transaction, and the dedup records (sent by another producer)
  * could not join it. This class is the group commit; the producer's life and fencing are {@link TransactionalProducer},
- * the records as camel-kafka makes them {@link KafkaRecords}, the topics that cannot be written to now {@link HeldTopics}.
- * The dedup and chat activity records come with the batch, made by their states: this class sends them, knowing
- * nothing of what they mean.
+ * the records as camel-kafka makes them {@link KafkaRecords}, the topics that cannot be written to now {@link HeldTopics},
+ * the sends into the open transaction {@link OpenTransaction}. The dedup and chat activity records come with the batch,
+ * made by their states: this class sends them, knowing nothing of what they mean.
  * <p>
- * One producer holds one transaction at a time, on one thread; each costs several round trips to the broker whatever
- * its size (tens of milliseconds), so the responses that are ready meanwhile share the next one (a group commit), and a
- * response's exchange waits for its commit without holding a thread: the calls to ChakraHQ go on. A failed
- * transaction fails all of its responses, and each is read again next poll.
+ * One producer holds one transaction at a time; each commit costs several round trips to the broker whatever its size
+ * (tens of milliseconds), so the responses that are ready meanwhile share the next one (a group commit): each sends its
+ * records into the open transaction on its own call thread, and its exchange waits for the commit, on the publisher
+ * thread, without holding a thread: the calls to ChakraHQ go on. A failed transaction fails all of its responses, and
+ * each is read again next poll.
  */
 public class Transactions implements Publisher {
 
@@ -64,8 +64,7 @@ public class Transactions implements Publisher {
     private final GroupCommits commits;
     /** Where a response's exchange goes on once its transaction ended (settle, its summary), off the publisher thread. */
     private final Executor continuation;
-    /** When the current transaction began (System.nanoTime); on the publisher thread. */
-    private long begunAt;
+    private final OpenTransaction transaction = new OpenTransaction();
 
     public Transactions(TransactionalProducer producer, PipelineTopics topics, KafkaProblems problems,
             PipelineMetrics metrics, ExecutorService publisher, Executor continuation) {
@@ -113,7 +112,8 @@ public class Transactions implements Publisher {
             return CompletableFuture.failedFuture(e);
         }
         mine.done.whenComplete((nothing, failure) -> waiting.release());
-        ready.add(mine);
+        heldTopics.cut(List.of(mine));
+        transaction.join(producer::ifOpen, mine, ready::add);
         try {
             commits.ring();
         } catch (RejectedExecutionException stopping) {
@@ -132,15 +132,17 @@ public class Transactions implements Publisher {
         return resumed;
     }
 
-    /** On the publisher thread: one transaction for every response ready now (none, when the commit before took them). */
+    /** On the publisher thread: commits every response ready now (none, when the commit before took them). */
     private void commitReady() {
-        List<PendingResponse> group = new ArrayList<>();
-        for (PendingResponse next; (next = ready.poll()) != null; ) {
-            group.add(next);
-        }
-        if (!group.isEmpty()) {
-            commit(group);
-        }
+        transaction.exclusively(() -> {
+            List<PendingResponse> group = new ArrayList<>();
+            for (PendingResponse next; (next = ready.poll()) != null; ) {
+                group.add(next);
+            }
+            if (!group.isEmpty()) {
+                commit(group);
+            }
+        });
     }
 
     /**
@@ -152,25 +154,24 @@ public class Transactions implements Publisher {
         Producer<String, String> transactional = null;
         try {
             transactional = producer.current();
-            heldTopics.cut(group);
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
             try {
-                send(transactional, group, sent);
-                commitKnown(transactional); // throws if any send failed
+                sendUnsent(transactional, group);
+                commitKnown(transactional);
             } catch (KafkaException e) {
                 if (!producer.isLeading() || TransactionFailure.of(e) == TransactionFailure.FENCED
-                        || !(SendResults.refused(group, sent) || heldTopics.failedOn(group, e))) {
+                        || !(SendResults.refused(group) || heldTopics.failedOn(group, e))) {
                     throw e;
                 }
                 producer.abort(transactional, e);
-                sent.clear();
-                send(transactional, group, sent);
+                transaction.ended();
+                group.forEach(pending -> pending.sentWith = null);
+                sendUnsent(transactional, group);
                 commitKnown(transactional);
             }
-            int next = 0;
             for (PendingResponse pending : group) {
-                for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
-                    entry.record().setHeader(KafkaConstants.KAFKA_RECORD_META, List.of(sent.get(next++).get()));
+                for (int i = 0; i < pending.count; i++) {
+                    RecordMetadata sent = pending.sent.get(i).get();
+                    pending.entries.get(i).record().setHeader(KafkaConstants.KAFKA_RECORD_META, List.of(sent));
                 }
             }
             metrics.transaction("committed");
@@ -192,7 +193,7 @@ public class Transactions implements Publisher {
                 Thread.currentThread().interrupt();
             }
             switch (TransactionFailure.of(failure)) {
-                case FENCED -> producer.fenced(transactional, failure, begunAt);
+                case FENCED -> producer.fenced(transactional, failure, transaction.begunAt());
                 case REFUSED -> {
                     if (Failures.causedBy(failure, TopicAuthorizationException.class)) {
                         heldTopics.refused(failure); // abortable: the producer goes on
@@ -254,32 +255,22 @@ public class Transactions implements Publisher {
     }
 
     /**
-     * Begins a transaction and sends the group's records, with the dedup record of each of their chats, and the activity of each chat
-     * whose response is whole, adding the records' futures to
-     * {@code sent} (a producer in error refuses the sends after a failed one).
+     * Sends, into the group's transaction, the responses that their call threads did not send into it: the producer
+     * was not open then, or the transaction is sent again. Throws what a call thread's send into it threw.
      */
-    private void send(Producer<String, String> transactional, List<PendingResponse> group, List<Future<RecordMetadata>> sent) {
-        transactional.beginTransaction();
-        begunAt = System.nanoTime();
+    private void sendUnsent(Producer<String, String> transactional, List<PendingResponse> group) {
+        transaction.begin(transactional);
         for (PendingResponse pending : group) {
-            List<PublishBatch.Entry> entries = pending.entries.subList(0, pending.count);
-            for (ProducerRecord<String, String> record : pending.records.subList(0, pending.count)) {
-                Future<RecordMetadata> message = transactional.send(record);
-                sent.add(message);
-                if (SendResults.failed(message)) {
-                    // the transaction cannot commit now; each further send would first wait up to max.block.ms for
-                    // metadata (the Kafka 4 client forgets it when every broker is gone, to bootstrap again)
-                    return;
-                }
+            if (pending.sentWith == transactional && pending.sendFailure != null) {
+                throw pending.sendFailure;
             }
-            for (ProducerRecord<String, String> dedupRecord : pending.dedupRecords.apply(entries)) {
-                if (SendResults.failed(transactional.send(dedupRecord))) {
-                    return;
-                }
+            if (pending.sentWith != transactional && transaction.sendFailed() == null) {
+                heldTopics.cut(List.of(pending));
+                transaction.send(transactional, pending);
             }
-            if (pending.activityRecord != null && pending.refusal == null && !pending.heldBack) {
-                transactional.send(pending.activityRecord);
-            }
+        }
+        if (transaction.sendFailed() != null) {
+            throw new KafkaException("A record of the transaction was not sent", transaction.sendFailed());
         }
     }
 }
