@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * The transaction that responses join as they come: a response's call thread sends its records, their dedup records and
@@ -38,7 +39,8 @@ final class OpenTransaction {
      * {@code queue}, both before a commit of that transaction begins. While a commit runs, or the producer is not open,
      * it is handed over unsent, and the publisher thread sends it into the next transaction: the call thread goes on to
      * its next read rather than wait. A send that throws is the response's {@code sendFailure}: its transaction is
-     * aborted.
+     * aborted, and so is one where anything else went wrong in the middle of the sends (an Error): nothing half sent
+     * commits.
      */
     void join(Supplier<Producer<String, String>> producer, PendingResponse pending, Consumer<PendingResponse> queue) {
         if (!lock.readLock().tryLock()) {
@@ -46,14 +48,17 @@ final class OpenTransaction {
             return;
         }
         try {
-            Producer<String, String> open = producer.get(); // here: the publisher closes one only while it excludes us
+            // the publisher discards a producer only while it excludes us; standBy closes one from another thread, and
+            // what is sent into it then fails
+            Producer<String, String> open = producer.get();
             if (open != null && sendFailed == null) {
                 try {
-                    begin(open);
+                    beginShared(open);
                     send(open, pending);
-                } catch (RuntimeException e) {
-                    pending.sendFailure = e;
-                    failed(e);
+                } catch (Throwable e) {
+                    pending.sendFailure = e instanceof RuntimeException failure ? failure
+                            : new KafkaException("Sending a response's records into the transaction failed", e);
+                    failed(open, e);
                 }
             }
             queue.accept(pending);
@@ -73,7 +78,15 @@ final class OpenTransaction {
         }
     }
 
-    /** Begins a transaction on the producer unless one is begun on it already. */
+    /** On a call thread: begins a transaction on the producer unless one is; refuses one begun on another producer. */
+    private synchronized void beginShared(Producer<String, String> open) {
+        if (begunOn != null && begunOn != open) {
+            throw new IllegalStateException("the transactional producer changed while this response was sent");
+        }
+        begin(open);
+    }
+
+    /** On the publisher thread: begins a transaction on the producer unless one is begun on it already. */
     synchronized void begin(Producer<String, String> transactional) {
         if (begunOn != transactional) {
             transactional.beginTransaction();
@@ -110,12 +123,12 @@ final class OpenTransaction {
         for (ProducerRecord<String, String> record : pending.records.subList(0, pending.count)) {
             Future<RecordMetadata> message = transactional.send(record);
             pending.sent.add(message);
-            if (failed(message)) {
+            if (failed(transactional, SendResults.failure(message))) {
                 return;
             }
         }
         for (ProducerRecord<String, String> dedupRecord : pending.dedupRecords.apply(pending.entries.subList(0, pending.count))) {
-            if (failed(transactional.send(dedupRecord))) {
+            if (failed(transactional, SendResults.failure(transactional.send(dedupRecord)))) {
                 return;
             }
         }
@@ -124,14 +137,20 @@ final class OpenTransaction {
         }
     }
 
-    private boolean failed(Future<RecordMetadata> send) {
-        return failed(SendResults.failure(send));
-    }
-
-    private synchronized boolean failed(Throwable failure) {
-        if (failure != null && sendFailed == null) {
-            sendFailed = failure;
+    /**
+     * Whether sending into the producer's transaction should stop: this send failed, or another did already. A
+     * failure counts against the transaction only if it is the one begun on that producer (not a producer closed under
+     * a call thread while another opened).
+     */
+    private boolean failed(Producer<String, String> transactional, Throwable failure) {
+        if (failure == null) {
+            return sendFailed != null; // each send asks: no lock while none failed
         }
-        return sendFailed != null;
+        synchronized (this) {
+            if (transactional == begunOn && sendFailed == null) {
+                sendFailed = failure;
+            }
+        }
+        return true;
     }
 }

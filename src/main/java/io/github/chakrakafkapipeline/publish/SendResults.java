@@ -26,8 +26,9 @@ final class SendResults {
         } catch (ExecutionException e) {
             return e.getCause();
         } catch (InterruptedException e) {
+            // a call thread interrupted (the pipeline stopping) tells nothing of the send: the commit will
             Thread.currentThread().interrupt();
-            return e;
+            return null;
         }
     }
 
