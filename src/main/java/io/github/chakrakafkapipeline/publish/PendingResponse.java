@@ -1,15 +1,11 @@
 package io.github.chakrakafkapipeline.publish;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 import org.apache.camel.component.kafka.KafkaConfiguration;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * A response's batch waiting for its transaction: the first {@code count} entries go in it (fewer once Kafka
@@ -17,7 +13,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class PendingResponse {
     final List<PublishBatch.Entry> entries;
-    /** The entries' Kafka records, made on the thread that queued the response. */
+    /**
+     * The entries' Kafka records, made on the thread that queued the response: the publisher thread, which sends every
+     * transaction, only sends them.
+     */
     final List<ProducerRecord<String, String>> records;
     /** Gives the dedup records of the entries that go in the transaction. */
     final Function<List<PublishBatch.Entry>, List<ProducerRecord<String, String>>> dedupRecords;
@@ -30,11 +29,6 @@ final class PendingResponse {
     RuntimeException refusal;
     /** Cut before a record for a topic that does not exist: what went before is published, the rest waits. */
     boolean heldBack;
-    /** The producer the records were sent with (null while not sent), and their sends, in order. */
-    Producer<String, String> sentWith;
-    final List<Future<RecordMetadata>> sent = new ArrayList<>();
-    /** Why sending them on the call thread threw: the transaction is aborted. */
-    RuntimeException sendFailure;
 
     PendingResponse(List<PublishBatch.Entry> entries, KafkaConfiguration configuration,
             Function<List<PublishBatch.Entry>, List<ProducerRecord<String, String>>> dedupRecords,

@@ -15,20 +15,19 @@ final class SendResults {
     private SendResults() {
     }
 
-    /** Why a send failed already, as one does that could not get its topic's metadata within max.block.ms; else null. */
-    static Throwable failure(Future<RecordMetadata> send) {
+    /** Whether a send failed already, as one does that could not get its topic's metadata within max.block.ms. */
+    static boolean failed(Future<RecordMetadata> send) {
         if (!send.isDone()) {
-            return null;
+            return false;
         }
         try {
             send.get();
-            return null;
+            return false;
         } catch (ExecutionException e) {
-            return e.getCause();
+            return true;
         } catch (InterruptedException e) {
-            // a call thread interrupted (the pipeline stopping) tells nothing of the send: the commit will
             Thread.currentThread().interrupt();
-            return null;
+            return true;
         }
     }
 
@@ -36,11 +35,13 @@ final class SendResults {
      * Whether the transaction failed because Kafka refused records for good; if so, cuts each response before its
      * first refused record.
      */
-    static boolean refused(List<PendingResponse> group) {
+    static boolean refused(List<PendingResponse> group, List<Future<RecordMetadata>> sent) {
         boolean refused = false;
+        int next = 0;
         for (PendingResponse pending : group) {
-            for (int i = 0; i < Math.min(pending.count, pending.sent.size()); i++) {
-                Future<RecordMetadata> result = pending.sent.get(i);
+            int count = pending.count;
+            for (int i = 0; i < count && next < sent.size(); i++) {
+                Future<RecordMetadata> result = sent.get(next++);
                 if (pending.refusal == null && result.isDone() && refusal(result) instanceof RuntimeException refusal) {
                     pending.refusal = refusal;
                     pending.count = i;

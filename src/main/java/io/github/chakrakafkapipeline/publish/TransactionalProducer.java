@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The transactional producer's life: opened as this replica takes the lease, which fences the replica before it (all
  * replicas share one {@code transactional.id}, and Kafka aborts that one's open transaction and refuses its later
  * ones); closed as it loses the lease; given up when another replica fenced it. Made by camel-kafka's client factory
- * with the component's settings, like camel-kafka's own producers. Opened and committed on the publisher thread.
+ * with the component's settings, like camel-kafka's own producers. Used on the publisher thread (closing aside).
  * <p>
  * Not a Camel service on purpose: Camel stops a service that a route's bean step uses whenever that route reloads, and
  * this producer must outlive route edits; the pipeline stands it by once Camel has stopped ({@link #standBy}).
@@ -46,6 +46,7 @@ public class TransactionalProducer {
     private final PipelineMetrics metrics;
     /** Asked, and given up, when Kafka fenced this replica's producer. */
     private final Lease lease;
+    /** The one thread that uses the producer (close aside), the Transactions' publisher. */
     private final ExecutorService publisher;
     private volatile Producer<String, String> producer;
     private volatile boolean leading;
@@ -82,14 +83,10 @@ public class TransactionalProducer {
         return open();
     }
 
-    /** The producer while this replica leads with it open, else null: opening it is the publisher thread's. */
-    Producer<String, String> ifOpen() {
-        return leading ? producer : null;
-    }
-
     /**
-     * Opens the producer, on the publisher thread: initTransactions fences every other producer with this
-     * transactional.id, the replica before included, and ends that one's last transaction: the dedup topic is final.
+     * Opens the producer: initTransactions fences every other producer with this transactional.id, the replica before
+     * this one included, and completes (or aborts) that one's last transaction, so that the dedup topic read after it
+     * is final. On the publisher thread. Made by camel-kafka's client factory, like its own producers.
      */
     private Producer<String, String> open() {
         KafkaComponent component = kafka.get();
@@ -246,9 +243,9 @@ public class TransactionalProducer {
     }
 
     /**
-     * The lease was lost, or Camel stopped: stop leading, and close the producer, aborting its open transaction within a
-     * bounded wait, not to hold back read_committed consumers until it times out. A producer still opening is closed
-     * at once, so that its initTransactions does not fence the replica that took over.
+     * The lease was lost, or Camel stopped: stop leading, and close the producer, aborting a transaction then open within a bounded wait,
+     * so that no read_committed consumer is held back until the transaction times out. A producer still opening is
+     * closed at once, so that its initTransactions does not fence the replica that took over.
      */
     public void standBy() {
         Producer<String, String> current;

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,15 +36,14 @@ import org.slf4j.LoggerFactory;
  * transaction per exchange, begun on its one producer and committed when the exchange completes, so two targets
  * published at once would meet in one producer's transaction, and the dedup records (sent by another producer)
  * could not join it. This class is the group commit; the producer's life and fencing are {@link TransactionalProducer},
- * the records as camel-kafka makes them {@link KafkaRecords}, the topics that cannot be written to now {@link HeldTopics},
- * the sends into the open transaction {@link OpenTransaction}. The dedup and chat activity records come with the batch,
- * made by their states: this class sends them, knowing nothing of what they mean.
+ * the records as camel-kafka makes them {@link KafkaRecords}, the topics that cannot be written to now {@link HeldTopics}.
+ * The dedup and chat activity records come with the batch, made by their states: this class sends them, knowing
+ * nothing of what they mean.
  * <p>
- * One producer holds one transaction at a time; each commit costs several round trips to the broker whatever its size
- * (tens of milliseconds), so the responses that are ready meanwhile share the next one (a group commit): each sends its
- * records into the open transaction on its own call thread, and its exchange waits for the commit, on the publisher
- * thread, without holding a thread: the calls to ChakraHQ go on. A failed transaction fails all of its responses, and
- * each is read again next poll.
+ * One producer holds one transaction at a time, on one thread; each costs several round trips to the broker whatever
+ * its size (tens of milliseconds), so the responses that are ready meanwhile share the next one (a group commit), and a
+ * response's exchange waits for its commit without holding a thread: the calls to ChakraHQ go on. A failed
+ * transaction fails all of its responses, and each is read again next poll.
  */
 public class Transactions implements Publisher {
 
@@ -64,7 +64,8 @@ public class Transactions implements Publisher {
     private final GroupCommits commits;
     /** Where a response's exchange goes on once its transaction ended (settle, its summary), off the publisher thread. */
     private final Executor continuation;
-    private final OpenTransaction transaction = new OpenTransaction();
+    /** When the current transaction began (System.nanoTime); on the publisher thread. */
+    private long begunAt;
 
     public Transactions(TransactionalProducer producer, PipelineTopics topics, KafkaProblems problems,
             PipelineMetrics metrics, ExecutorService publisher, Executor continuation) {
@@ -112,15 +113,13 @@ public class Transactions implements Publisher {
             return CompletableFuture.failedFuture(e);
         }
         mine.done.whenComplete((nothing, failure) -> waiting.release());
-        heldTopics.cut(List.of(mine));
-        transaction.join(producer::ifOpen, mine, ready::add);
+        ready.add(mine);
         try {
             commits.ring();
         } catch (RejectedExecutionException stopping) {
-            if (ready.remove(mine)) { // else a commit running now took it, and completes it
-                mine.done.completeExceptionally(stopping);
-                return CompletableFuture.failedFuture(stopping);
-            }
+            ready.remove(mine);
+            mine.done.completeExceptionally(stopping);
+            return CompletableFuture.failedFuture(stopping);
         }
         CompletableFuture<Void> resumed = new CompletableFuture<>();
         mine.done.whenComplete((nothing, failure) -> continuation.execute(() -> {
@@ -133,17 +132,15 @@ public class Transactions implements Publisher {
         return resumed;
     }
 
-    /** On the publisher thread: commits every response ready now (none, when the commit before took them). */
+    /** On the publisher thread: one transaction for every response ready now (none, when the commit before took them). */
     private void commitReady() {
-        transaction.exclusively(() -> {
-            List<PendingResponse> group = new ArrayList<>();
-            for (PendingResponse next; (next = ready.poll()) != null; ) {
-                group.add(next);
-            }
-            if (!group.isEmpty()) {
-                commit(group);
-            }
-        });
+        List<PendingResponse> group = new ArrayList<>();
+        for (PendingResponse next; (next = ready.poll()) != null; ) {
+            group.add(next);
+        }
+        if (!group.isEmpty()) {
+            commit(group);
+        }
     }
 
     /**
@@ -155,24 +152,25 @@ public class Transactions implements Publisher {
         Producer<String, String> transactional = null;
         try {
             transactional = producer.current();
+            heldTopics.cut(group);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             try {
-                sendUnsent(transactional, group);
-                commitKnown(transactional);
+                send(transactional, group, sent);
+                commitKnown(transactional); // throws if any send failed
             } catch (KafkaException e) {
                 if (!producer.isLeading() || TransactionFailure.of(e) == TransactionFailure.FENCED
-                        || !(SendResults.refused(group) || heldTopics.failedOn(group, e))) {
+                        || !(SendResults.refused(group, sent) || heldTopics.failedOn(group, e))) {
                     throw e;
                 }
                 producer.abort(transactional, e);
-                transaction.ended();
-                group.forEach(pending -> pending.sentWith = null);
-                sendUnsent(transactional, group);
+                sent.clear();
+                send(transactional, group, sent);
                 commitKnown(transactional);
             }
+            int next = 0;
             for (PendingResponse pending : group) {
-                for (int i = 0; i < pending.count; i++) {
-                    RecordMetadata sent = pending.sent.get(i).get();
-                    pending.entries.get(i).record().setHeader(KafkaConstants.KAFKA_RECORD_META, List.of(sent));
+                for (PublishBatch.Entry entry : pending.entries.subList(0, pending.count)) {
+                    entry.record().setHeader(KafkaConstants.KAFKA_RECORD_META, List.of(sent.get(next++).get()));
                 }
             }
             metrics.transaction("committed");
@@ -194,7 +192,7 @@ public class Transactions implements Publisher {
                 Thread.currentThread().interrupt();
             }
             switch (TransactionFailure.of(failure)) {
-                case FENCED -> producer.fenced(transactional, failure, transaction.begunAt());
+                case FENCED -> producer.fenced(transactional, failure, begunAt);
                 case REFUSED -> {
                     if (Failures.causedBy(failure, TopicAuthorizationException.class)) {
                         heldTopics.refused(failure); // abortable: the producer goes on
@@ -256,22 +254,32 @@ public class Transactions implements Publisher {
     }
 
     /**
-     * Sends, into the group's transaction, the responses that their call threads did not send into it: the producer
-     * was not open then, or the transaction is sent again. Throws what a call thread's send into it threw.
+     * Begins a transaction and sends the group's records, with the dedup record of each of their chats, and the activity of each chat
+     * whose response is whole, adding the records' futures to
+     * {@code sent} (a producer in error refuses the sends after a failed one).
      */
-    private void sendUnsent(Producer<String, String> transactional, List<PendingResponse> group) {
-        transaction.begin(transactional);
+    private void send(Producer<String, String> transactional, List<PendingResponse> group, List<Future<RecordMetadata>> sent) {
+        transactional.beginTransaction();
+        begunAt = System.nanoTime();
         for (PendingResponse pending : group) {
-            if (pending.sentWith == transactional && pending.sendFailure != null) {
-                throw pending.sendFailure;
+            List<PublishBatch.Entry> entries = pending.entries.subList(0, pending.count);
+            for (ProducerRecord<String, String> record : pending.records.subList(0, pending.count)) {
+                Future<RecordMetadata> message = transactional.send(record);
+                sent.add(message);
+                if (SendResults.failed(message)) {
+                    // the transaction cannot commit now; each further send would first wait up to max.block.ms for
+                    // metadata (the Kafka 4 client forgets it when every broker is gone, to bootstrap again)
+                    return;
+                }
             }
-            if (pending.sentWith != transactional && transaction.sendFailed() == null) {
-                heldTopics.cut(List.of(pending));
-                transaction.send(transactional, pending);
+            for (ProducerRecord<String, String> dedupRecord : pending.dedupRecords.apply(entries)) {
+                if (SendResults.failed(transactional.send(dedupRecord))) {
+                    return;
+                }
             }
-        }
-        if (transaction.sendFailed() != null) {
-            throw new KafkaException("A record of the transaction was not sent", transaction.sendFailed());
+            if (pending.activityRecord != null && pending.refusal == null && !pending.heldBack) {
+                transactional.send(pending.activityRecord);
+            }
         }
     }
 }

@@ -28,7 +28,6 @@ public class FaultyKafkaClients extends DefaultKafkaClientFactory {
 
     private static final Fault NONE = (producer, method, real) -> real.call();
     private static volatile Fault fault = NONE;
-    private static final ThreadLocal<Object[]> ARGUMENTS = new ThreadLocal<>();
 
     /** The pipeline's setting that makes its Kafka clients with this factory. */
     public static Map<String, String> setting() {
@@ -43,11 +42,6 @@ public class FaultyKafkaClients extends DefaultKafkaClientFactory {
         fault = NONE;
     }
 
-    /** Inside a fault: the arguments of the call it stands in for (the record of a send). */
-    public static Object[] arguments() {
-        return ARGUMENTS.get();
-    }
-
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Producer getProducer(Properties kafkaProps) {
@@ -56,19 +50,12 @@ public class FaultyKafkaClients extends DefaultKafkaClientFactory {
             return real;
         }
         return (Producer) Proxy.newProxyInstance(Producer.class.getClassLoader(), new Class<?>[] {Producer.class},
-                (proxy, method, args) -> {
-                    ARGUMENTS.set(args);
+                (proxy, method, args) -> fault.call(real, method.getName(), () -> {
                     try {
-                        return fault.call(real, method.getName(), () -> {
-                            try {
-                                return method.invoke(real, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause() instanceof Exception cause ? cause : e;
-                            }
-                        });
-                    } finally {
-                        ARGUMENTS.remove();
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause() instanceof Exception cause ? cause : e;
                     }
-                });
+                }));
     }
 }
