@@ -117,9 +117,10 @@ public class Transactions implements Publisher {
         try {
             commits.ring();
         } catch (RejectedExecutionException stopping) {
-            ready.remove(mine);
-            mine.done.completeExceptionally(stopping);
-            return CompletableFuture.failedFuture(stopping);
+            if (ready.remove(mine)) { // else a commit running now took it, and completes it
+                mine.done.completeExceptionally(stopping);
+                return CompletableFuture.failedFuture(stopping);
+            }
         }
         CompletableFuture<Void> resumed = new CompletableFuture<>();
         mine.done.whenComplete((nothing, failure) -> continuation.execute(() -> {
