@@ -58,8 +58,8 @@ public final class CompactedTopicReader implements AutoCloseable {
                 return partitions;
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("Kafka listed no partition of topic " + topic + " within " + timeout.toMillis()
-                        + " ms: check that it exists and that this client may describe it");
+                throw new TimeoutException("Kafka listed no partition of topic " + topic + " within "
+                        + timeout.toMillis() + " ms: check that it exists and that this client may describe it");
             }
             try {
                 Thread.sleep(100);

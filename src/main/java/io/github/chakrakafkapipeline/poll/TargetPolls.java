@@ -98,8 +98,10 @@ public class TargetPolls {
         Set<String> dueKeys = new HashSet<>();
         Map<String, Long> changed = settings.discovery() ? activity.changed() : Map.of();
         List<String> listed = settings.chatIds();
-        listed.forEach(chat -> add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED, changed.get(chat)));
-        settings.phoneNumbers().forEach(phone -> add(due, dueKeys, TargetPoll.PHONE_MESSAGES, phone, TargetPoll.LISTED, null));
+        listed.forEach(chat -> add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.LISTED,
+                changed.get(chat)));
+        settings.phoneNumbers().forEach(phone -> add(due, dueKeys, TargetPoll.PHONE_MESSAGES, phone, TargetPoll.LISTED,
+                null));
         Duration interval = schedule.interval();
         long perPoll = budget.requestsPerSecond() * Math.max(1, interval.toSeconds());
         int listedTargets = listed.size() + settings.phoneNumbers().size();
@@ -116,10 +118,10 @@ public class TargetPolls {
                     .filter(chat -> !listed.contains(chat.getKey()))
                     .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
                     .takeWhile(chat -> due.size() < room)
-                    .forEach(chat -> add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED, chat.getValue()));
+                    .forEach(chat -> add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat.getKey(), TargetPoll.CHANGED,
+                            chat.getValue()));
             for (String chat : sweep.next(activity::known, interval, (int) Math.max(0, room - due.size()),
-                    chat -> running.containsKey(key(TargetPoll.CHAT_MESSAGES, chat))
-                            || dueKeys.contains(key(TargetPoll.CHAT_MESSAGES, chat)))) {
+                    chat -> busy(key(TargetPoll.CHAT_MESSAGES, chat), dueKeys))) {
                 add(due, dueKeys, TargetPoll.CHAT_MESSAGES, chat, TargetPoll.SWEEP, null);
             }
         }
@@ -137,10 +139,16 @@ public class TargetPolls {
         if (failures != null && System.nanoTime() < failures.notBefore()) {
             return;
         }
-        if (!running.containsKey(key) && dueKeys.add(key)) {
+        if (!busy(key, dueKeys)) {
+            dueKeys.add(key);
             PagingStyle paging = operation.equals(TargetPoll.PHONE_MESSAGES) ? phonePaging : chatPaging;
             due.add(new TargetPoll(operation, target, paging, reason, activityValue));
         }
+    }
+
+    /** Whether the target is being read, or on this poll's list already. */
+    private boolean busy(String key, Set<String> dueKeys) {
+        return running.containsKey(key) || dueKeys.contains(key);
     }
 
     /**

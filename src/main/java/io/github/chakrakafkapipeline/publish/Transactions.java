@@ -90,8 +90,8 @@ public class Transactions implements Publisher {
     @Override
     public CompletableFuture<Void> publish(Exchange exchange) {
         PublishBatch batch = exchange.getMessage().getBody(PublishBatch.class);
-        return enqueue(new PendingResponse(batch.entries(), producer.configuration(), batch::dedupRecords, batch.activityRecord(),
-                batch::activityRecorded));
+        return enqueue(new PendingResponse(batch.entries(), producer.configuration(), batch::dedupRecords,
+                batch.activityRecord(), batch::activityRecorded));
     }
 
     /**
